@@ -1,0 +1,113 @@
+"""Application settings, read once from the environment and `.env`."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+Environment = Literal["development", "test", "production"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class ConfigError(SystemExit):
+    """Start-up stops with a message that names every bad variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=(BACKEND_DIR.parent / ".env", BACKEND_DIR / ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    environment: Environment = "development"
+    database_url: str = ""
+    data_dir: Path = BACKEND_DIR / ".data"
+    build_sha: str = "dev"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: LogLevel = "INFO"
+    # None means "not configured": development then allows every origin.
+    cors_origins: Annotated[list[str] | None, NoDecode] = None
+    db_pool_size: int = Field(default=10, ge=1, le=80)
+    db_pool_timeout: float = Field(default=10.0, gt=0, le=300)
+    db_connect_timeout: float = Field(default=5.0, gt=0, le=60)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value and not value.startswith("postgresql+asyncpg://"):
+            raise ValueError("must start with postgresql+asyncpg:// (or be empty)")
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _anchor_data_dir(cls, value: Path) -> Path:
+        # Relative paths are anchored to backend/ so every entry point (CLI, tests,
+        # uvicorn from any working directory) finds the same embedded database.
+        return value if value.is_absolute() else BACKEND_DIR / value
+
+    @model_validator(mode="after")
+    def _production_needs_a_server(self) -> "Settings":
+        if self.environment == "production" and not self.database_url:
+            raise ValueError(
+                "DATABASE_URL must be set in production; "
+                "the embedded PostgreSQL is for development and tests"
+            )
+        return self
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_origins is not None:
+            return self.cors_origins
+        return ["*"] if self.environment == "development" else []
+
+    @property
+    def embedded_database(self) -> bool:
+        return not self.database_url
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"]).upper() or "SETTINGS"
+        lines.append(f"  {name}: {item['msg']}")
+    return "Invalid configuration:\n" + "\n".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

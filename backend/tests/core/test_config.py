@@ -1,0 +1,86 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.core.config import BACKEND_DIR, ConfigError, load_settings
+
+
+def settings(**values: object):  # type: ignore[no-untyped-def]
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults_suit_local_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ENVIRONMENT", "DATABASE_URL", "DATA_DIR", "BUILD_SHA", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = settings()
+    assert defaults.environment == "development"
+    assert defaults.embedded_database
+    assert defaults.data_dir == BACKEND_DIR / ".data"
+    assert (defaults.host, defaults.port) == ("127.0.0.1", 8000)
+    assert defaults.build_sha == "dev"
+    assert defaults.log_level == "INFO"
+    assert defaults.allowed_origins == ["*"]
+
+
+def test_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "9001")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
+    loaded = settings()
+    assert loaded.port == 9001
+    assert loaded.log_level == "DEBUG"
+    assert loaded.allowed_origins == ["https://a.example", "https://b.example"]
+
+
+def test_production_allows_no_origin_unless_configured() -> None:
+    production = settings(
+        environment="production", database_url="postgresql+asyncpg://db/looped"
+    )
+    assert production.allowed_origins == []
+
+
+def test_relative_data_dir_is_anchored_to_the_backend() -> None:
+    assert settings(data_dir="var/data").data_dir == BACKEND_DIR / "var/data"
+
+
+@pytest.mark.parametrize(
+    ("values", "variable"),
+    [
+        ({"port": "eighty"}, "PORT"),
+        ({"port": 70000}, "PORT"),
+        ({"environment": "staging"}, "ENVIRONMENT"),
+        ({"log_level": "loud"}, "LOG_LEVEL"),
+        ({"database_url": "postgresql://db/x"}, "DATABASE_URL"),
+        ({"db_pool_size": 0}, "DB_POOL_SIZE"),
+    ],
+)
+def test_invalid_values_name_the_variable(values: dict, variable: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        settings(**values)
+    message = str(raised.value)
+    assert message.startswith("Invalid configuration:")
+    assert f"{variable}:" in message
+
+
+def test_production_refuses_the_embedded_database() -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL must be set in production"):
+        settings(environment="production")
+
+
+def test_cli_stops_at_start_up_with_the_message(tmp_path: Path) -> None:
+    env = {**os.environ, "PORT": "not-a-port"}
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "export-openapi", str(tmp_path / "o.json")],
+        cwd=BACKEND_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Invalid configuration:" in result.stderr
+    assert "PORT:" in result.stderr
+    assert "Traceback" not in result.stderr

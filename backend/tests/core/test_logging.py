@@ -1,0 +1,72 @@
+import json
+
+import httpx
+import pytest
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.main import create_app
+
+
+def access_records(output: str) -> list[dict]:
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return [record for record in records if record["logger"] == "app.access"]
+
+
+@pytest.fixture
+async def logged_client(
+    capsys: pytest.CaptureFixture[str], settings: Settings, test_database: Database
+) -> httpx.AsyncClient:
+    # Built after capsys so the JSON handler writes into the captured stdout.
+    app = create_app(settings, database=test_database)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    )
+
+
+async def test_one_json_access_record_per_request(
+    logged_client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = await logged_client.get("/v1/healthz")
+    [record] = access_records(capsys.readouterr().out)
+    assert record["message"] == "request"
+    assert record["level"] == "INFO"
+    assert record["method"] == "GET"
+    assert record["route"] == "/v1/healthz"
+    assert record["status"] == 200
+    assert record["duration_ms"] >= 0
+    assert record["request_id"] == response.headers["x-request-id"]
+    assert record["timestamp"]
+
+
+async def test_well_formed_request_id_is_echoed(
+    logged_client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = await logged_client.get(
+        "/v1/nowhere", headers={"X-Request-ID": "abc-123"}
+    )
+    assert response.headers["x-request-id"] == "abc-123"
+    [record] = access_records(capsys.readouterr().out)
+    assert record["request_id"] == "abc-123"
+    assert record["route"] == "unmatched"
+    assert record["status"] == 404
+
+
+@pytest.mark.parametrize("bad_id", ["has space", "x" * 200, "<script>", ""])
+async def test_malformed_request_id_is_replaced(
+    logged_client: httpx.AsyncClient, bad_id: str
+) -> None:
+    response = await logged_client.get("/health", headers={"X-Request-ID": bad_id})
+    echoed = response.headers["x-request-id"]
+    assert echoed != bad_id
+    assert len(echoed) == 32
+
+
+async def test_authorization_header_is_never_logged(
+    logged_client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "ln_supersecretkeyvalue"
+    await logged_client.get(
+        "/v1/healthz?x=1", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert secret not in capsys.readouterr().out

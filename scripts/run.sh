@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the API and the web app together; Ctrl-C (or SIGTERM) stops both, and the
+# API's shutdown stops the embedded PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+backend_port=${PORT:-8000}
+export API_BASE_URL=${API_BASE_URL:-http://127.0.0.1:${backend_port}}
+
+# Each side gets its own process group so that stopping it reaches every child
+# (next dev forks workers) and nothing is left behind.
+setsid backend/.venv/bin/looped serve --migrate --port "$backend_port" &
+backend=$!
+setsid frontend/node_modules/.bin/next dev --hostname 127.0.0.1 --port 3000 frontend &
+frontend=$!
+
+stop() {
+  trap - INT TERM
+  echo "Stopping..."
+  kill -TERM -- "-$frontend" "-$backend" 2>/dev/null
+  wait "$backend" "$frontend" 2>/dev/null
+  exit 0
+}
+trap stop INT TERM
+
+for _ in $(seq 1 240); do
+  if python3 -c "import urllib.request as u; u.urlopen('${API_BASE_URL}/health/db', timeout=1)" 2>/dev/null; then
+    cat <<MSG
+
+  Looped Needle is running
+    Web app   http://127.0.0.1:3000
+    API       ${API_BASE_URL}   (docs: ${API_BASE_URL}/v1/docs)
+  Press Ctrl-C to stop.
+
+MSG
+    break
+  fi
+  kill -0 "$backend" 2>/dev/null || break
+  sleep 0.5
+done
+
+wait -n "$backend" "$frontend"
+echo "One side exited; stopping the other." >&2
+stop
