@@ -7,6 +7,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
+export NEXT_TELEMETRY_DISABLED := 1
 
 BACKEND_VENV := backend/.venv
 BACKEND_STAMP := $(BACKEND_VENV)/.synced
