@@ -46,6 +46,11 @@ run: install ## Start the API (:8000) and the web app (:3000); Ctrl-C stops both
 migrate: $(BACKEND_STAMP) ## Apply database migrations
 	$(LOOPED) migrate
 
+.PHONY: seed
+seed: $(BACKEND_STAMP) ## Create the demo team with threads and print a demo API key
+	$(LOOPED) migrate
+	$(LOOPED) seed
+
 .PHONY: generate-client
 generate-client: install ## Export the OpenAPI document and regenerate the TypeScript client
 	$(LOOPED) export-openapi frontend/openapi.json
@@ -93,3 +98,8 @@ test-frontend: $(FRONTEND_STAMP) ## Biome, tsc, vitest, next build, Playwright
 .PHONY: clean
 clean: ## Remove installed dependencies and build output (keeps the data)
 	rm -rf backend/.venv frontend/node_modules frontend/.next
+
+.PHONY: bench
+bench: $(BACKEND_STAMP) ## Hot-path throughput vs bare asyncpg (needs wrk)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
+	cd backend && .venv/bin/python -m bench.run

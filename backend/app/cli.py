@@ -1,21 +1,31 @@
 """Operator commands: `looped migrate | serve | export-openapi`."""
 
+import asyncio
 import json
 import os
 import shutil
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import migrate as migrations
 from app.core.config import get_settings
-from app.core.db import resolve_database_url, stop_embedded
+from app.core.db import Database, resolve_database_url, stop_embedded
+from app.core.errors import AppError
 from app.core.logging import configure_logging
+from app.core.models import parse_id
+from app.seed import DEMO_TEAM, is_empty, seed_demo
+from app.teams import service as teams
+from app.teams.exceptions import ApiKeyNotFound
+from app.teams.models import ApiKey, TeamName
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -29,6 +39,50 @@ def _migrate() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     migrations.upgrade(resolve_database_url(settings))
+
+
+T = TypeVar("T")
+
+
+def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Runs `work` in one committed transaction; app errors become clean exits."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+
+    async def run() -> T:
+        database = Database.connect(resolve_database_url(settings), settings)
+        try:
+            async with database.sessionmaker() as session, session.begin():
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AppError as error:
+        typer.echo(f"error: {error.message} ({error.code})", err=True)
+        raise typer.Exit(1) from None
+    except ValidationError as error:
+        problems = "; ".join(item["msg"] for item in error.errors())
+        typer.echo(f"error: {problems}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        stop_embedded(settings)
+
+
+def _print_key(raw_key: str) -> None:
+    # Printed for the operator, never logged: the key exists nowhere else.
+    typer.echo(f"API key (shown once, store it now): {raw_key}")
+
+
+def _seed_if_empty() -> None:
+    async def seed(session: AsyncSession) -> str | None:
+        return await seed_demo(session) if await is_empty(session) else None
+
+    raw_key = _in_transaction(seed)
+    if raw_key:
+        typer.echo(f"Created the '{DEMO_TEAM}' team with demo threads.")
+        _print_key(raw_key)
 
 
 @cli.command()
@@ -55,6 +109,8 @@ def serve(
     configure_logging(settings.log_level)
     if apply_migrations:
         _migrate()
+        if settings.environment == "development":
+            _seed_if_empty()
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers inherit the variable; stale files from an earlier run would
         # be summed into the new counts, so the folder starts empty.
@@ -75,6 +131,70 @@ def serve(
         )
     finally:
         stop_embedded(settings)
+
+
+@cli.command()
+def seed() -> None:
+    """Create the demo team with threads (or a new demo key if it exists)."""
+    _print_key(_in_transaction(seed_demo))
+
+
+@cli.command("create-team")
+def create_team(name: str) -> None:
+    """Create a team and print its first API key."""
+
+    async def create(session: AsyncSession) -> str:
+        _, raw_key = await teams.create_team(
+            session, TypeAdapter(TeamName).validate_python(name)
+        )
+        return raw_key
+
+    _print_key(_in_transaction(create))
+
+
+@cli.command("create-key")
+def create_key(
+    team: str, name: Annotated[str, typer.Option(help="A label")] = "cli"
+) -> None:
+    """Create an API key for a team and print it."""
+
+    async def create(session: AsyncSession) -> str:
+        _, raw_key = await teams.create_api_key(
+            session, await teams.get_team(session, team), name
+        )
+        return raw_key
+
+    _print_key(_in_transaction(create))
+
+
+@cli.command("list-keys")
+def list_keys(team: str) -> None:
+    """List a team's API keys (never the keys themselves)."""
+
+    async def collect(session: AsyncSession) -> list[ApiKey]:
+        return await teams.list_api_keys(session, await teams.get_team(session, team))
+
+    for key in _in_transaction(collect):
+        state = (
+            f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        )
+        used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
+        typer.echo(f"{key.id}  {key.prefix}…  {key.name:<16} {state:<24} used {used}")
+
+
+@cli.command("revoke-key")
+def revoke_key(team: str, key_id: str) -> None:
+    """Revoke an API key; it is refused from the next request on."""
+
+    async def revoke(session: AsyncSession) -> None:
+        await teams.revoke_api_key(
+            session,
+            await teams.get_team(session, team),
+            parse_id(key_id, ApiKeyNotFound),
+        )
+
+    _in_transaction(revoke)
+    typer.echo(f"revoked {key_id}")
 
 
 @cli.command("export-openapi")

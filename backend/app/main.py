@@ -15,7 +15,10 @@ from app.core.logging import configure_logging
 from app.core.metrics import render_metrics
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.openapi import operation_id
+from app.core.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from app.health.router import router as health_router
+from app.posts.router import router as posts_router
+from app.teams.router import router as teams_router
 
 
 async def metrics(_: Request) -> Response:
@@ -54,6 +57,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.redis_url)
     if database is not None:
         app.state.database = database
 
@@ -66,8 +70,11 @@ def create_app(
         allow_headers=["*"],
         expose_headers=[REQUEST_ID_HEADER],
     )
+    app.add_middleware(RateLimitHeadersMiddleware)
     # Added last so it is outermost: it sees every response, CORS ones included.
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
+    app.include_router(teams_router)
+    app.include_router(posts_router)
     app.add_route("/metrics", metrics, include_in_schema=False)
     return app

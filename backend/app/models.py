@@ -2,8 +2,9 @@
 
 from sqlmodel import SQLModel
 
-from app.teams.models import Team
+from app.posts.models import Post
+from app.teams.models import ApiKey, Team
 
 metadata = SQLModel.metadata
 
-__all__ = ["Team", "metadata"]
+__all__ = ["ApiKey", "Post", "Team", "metadata"]

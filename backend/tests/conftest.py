@@ -25,8 +25,10 @@ from app.core.db import Database
 from app.core.embedded import embedded_postgres
 from app.main import create_app
 from tests.support.databases import create_database, drop_database
+from tests.support.factories import TeamWithKey, make_team
 
 TEST_DATA_DIR = BACKEND_DIR / ".data" / "test"
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123"
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +76,7 @@ async def test_database(engine: AsyncEngine) -> AsyncIterator[Database]:
             expire_on_commit=False,
             join_transaction_mode="create_savepoint",
         )
-        yield Database(engine, sessionmaker)
+        yield Database(engine, sessionmaker, sessionmaker)
         await transaction.rollback()
 
 
@@ -92,6 +94,9 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         data_dir=TEST_DATA_DIR,
         build_sha="test-sha",
+        admin_token=ADMIN_TOKEN,
+        rate_limit="60/minute",
+        redis_url="",
     )
 
 
@@ -105,3 +110,18 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture
+async def team_a(session: AsyncSession) -> TeamWithKey:
+    return await make_team(session, "team-a")
+
+
+@pytest.fixture
+async def team_b(session: AsyncSession) -> TeamWithKey:
+    return await make_team(session, "team-b")
+
+
+@pytest.fixture
+def admin_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -5,13 +5,21 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import Field, ValidationError, field_validator, model_validator
+from limits import parse_many
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+MIN_ADMIN_TOKEN_LENGTH = 32
+# Values shipped in examples and compose files must never guard a real deployment.
+PLACEHOLDER_SECRETS = frozenset(
+    {"change-me-to-a-long-random-admin-token-of-32-plus-chars"}
+)
 
 
 class ConfigError(SystemExit):
@@ -38,6 +46,12 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1, le=80)
     db_pool_timeout: float = Field(default=10.0, gt=0, le=300)
     db_connect_timeout: float = Field(default=5.0, gt=0, le=60)
+    # Unset disables the admin API; production requires a strong value.
+    admin_token: SecretStr | None = None
+    # Requests per API key (or client address), e.g. "60/minute"; empty turns it off.
+    rate_limit: str = "60/minute"
+    # Empty keeps rate-limit counts in memory, per process.
+    redis_url: str = ""
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -58,6 +72,30 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql+asyncpg:// (or be empty)")
         return value
 
+    @field_validator("rate_limit")
+    @classmethod
+    def _parse_rate_limit(cls, value: str) -> str:
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ValueError(
+                    'must look like "60/minute" or "10/second;1000/day"'
+                ) from None
+        return value.strip()
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("admin_token", mode="before")
+    @classmethod
+    def _empty_token_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("data_dir")
     @classmethod
     def _anchor_data_dir(cls, value: Path) -> Path:
@@ -66,11 +104,19 @@ class Settings(BaseSettings):
         return value if value.is_absolute() else BACKEND_DIR / value
 
     @model_validator(mode="after")
-    def _production_needs_a_server(self) -> "Settings":
-        if self.environment == "production" and not self.database_url:
+    def _production_is_locked_down(self) -> "Settings":
+        if self.environment != "production":
+            return self
+        if not self.database_url:
             raise ValueError(
                 "DATABASE_URL must be set in production; "
                 "the embedded PostgreSQL is for development and tests"
+            )
+        token = self.admin_token.get_secret_value() if self.admin_token else ""
+        if len(token) < MIN_ADMIN_TOKEN_LENGTH or token in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                f"ADMIN_TOKEN must be set in production to a random value of at "
+                f"least {MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 32)"
             )
         return self
 

@@ -1,5 +1,6 @@
 """One error envelope for every failure: the app's, validation, HTTP, unexpected."""
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -88,6 +89,11 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location)
 
 
+# FastAPI's words when a body cannot even be decoded (bytes that are not UTF-8).
+_UNREADABLE_BODY = "There was an error parsing the body"
+MALFORMED_JSON = "Request body is not valid JSON"
+
+
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -99,20 +105,40 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         for item in exc.errors()
     ]
     malformed = any(item["type"] == "json_invalid" for item in errors)
-    message = (
-        "Request body is not valid JSON" if malformed else "Request validation failed"
-    )
+    message = MALFORMED_JSON if malformed else "Request validation failed"
     return error_response(422, "VALIDATION_ERROR", message, {"errors": errors})
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request, fallback: str) -> str:
+    # The router names only the first route whose path matches; a path served by
+    # several routes (GET and POST on one collection) allows all of their methods,
+    # as the OpenAPI document lists them.
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\{[^}/]+\}", "[^/]+", template)
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods)) or fallback
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    if status == 400 and exc.detail == _UNREADABLE_BODY:
+        # Undecodable bytes are malformed JSON like any other: same 422 and shape.
+        errors = [{"field": "body", "message": exc.detail, "type": "json_invalid"}]
+        return error_response(
+            422, "VALIDATION_ERROR", MALFORMED_JSON, {"errors": errors}
+        )
     message = {
         404: "Resource not found",
         405: "Method not allowed",
     }.get(status, str(exc.detail))
-    headers = dict(exc.headers) if exc.headers else None
+    headers = dict(exc.headers) if exc.headers else {}
+    if status == 405:
+        headers["Allow"] = _allowed_methods(request, headers.get("Allow", ""))
     return error_response(status, code_for_status(status), message, headers=headers)
 
 

@@ -6,6 +6,8 @@ from uuid import UUID
 from sqlmodel import SQLModel
 from uuid_utils.compat import uuid7
 
+from app.core.errors import AppError
+
 # Named constraints make migrations reviewable and reversible on every server.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -23,3 +25,11 @@ def new_id() -> UUID:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def parse_id(value: str, not_found: type[AppError]) -> UUID:
+    """A path id; one that is not a UUID names nothing: a 404 like any other."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise not_found(details={"id": value[:64]}) from None

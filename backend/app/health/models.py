@@ -1,9 +1,8 @@
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-# Responses always carry their defaulted fields, so the document marks them required.
-RESPONSE = ConfigDict(json_schema_serialization_defaults_required=True)
+from app.core.schemas import RESPONSE
 
 
 class Healthz(BaseModel):

@@ -17,6 +17,7 @@ import yaml
 
 from app.core.config import BACKEND_DIR, load_settings
 from app.main import create_app
+from tests.conftest import ADMIN_TOKEN
 from tests.support.live_server import live_server
 
 SPECS_DIR = BACKEND_DIR.parent / "specs"
@@ -193,9 +194,15 @@ def test_contract_matches_the_live_openapi(
 
 @pytest.fixture(scope="module")
 def base_url(database_url: str) -> Iterator[str]:
-    with live_server(
-        {"DATABASE_URL": database_url, "ENVIRONMENT": "test", "LOG_LEVEL": "WARNING"}
-    ) as url:
+    env = {
+        "DATABASE_URL": database_url,
+        "ENVIRONMENT": "test",
+        "LOG_LEVEL": "WARNING",
+        "ADMIN_TOKEN": ADMIN_TOKEN,
+        # Fuzzing sends hundreds of requests; limits have tests of their own.
+        "RATE_LIMIT": "",
+    }
+    with live_server(env) as url:
         yield url
 
 

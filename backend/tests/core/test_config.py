@@ -35,11 +35,35 @@ def test_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert loaded.allowed_origins == ["https://a.example", "https://b.example"]
 
 
+STRONG_TOKEN = "8f1c2a9e7b3d4f60a1e2c3b4d5e6f708"
+PRODUCTION = {
+    "environment": "production",
+    "database_url": "postgresql+asyncpg://db/looped",
+    "admin_token": STRONG_TOKEN,
+}
+
+
 def test_production_allows_no_origin_unless_configured() -> None:
-    production = settings(
-        environment="production", database_url="postgresql+asyncpg://db/looped"
-    )
-    assert production.allowed_origins == []
+    assert settings(**PRODUCTION).allowed_origins == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    [None, "", "short", "change-me-to-a-long-random-admin-token-of-32-plus-chars"],
+    ids=["unset", "empty", "short", "example-value"],
+)
+def test_production_refuses_a_weak_admin_token(token: str | None) -> None:
+    with pytest.raises(ConfigError, match="ADMIN_TOKEN must be set in production"):
+        settings(**{**PRODUCTION, "admin_token": token})
+
+
+def test_development_runs_without_an_admin_token() -> None:
+    assert settings(admin_token="").admin_token is None
+
+
+def test_the_admin_token_is_never_shown() -> None:
+    shown = repr(settings(**PRODUCTION)) + str(settings(**PRODUCTION).model_dump())
+    assert STRONG_TOKEN not in shown
 
 
 def test_relative_data_dir_is_anchored_to_the_backend() -> None:
@@ -55,6 +79,8 @@ def test_relative_data_dir_is_anchored_to_the_backend() -> None:
         ({"log_level": "loud"}, "LOG_LEVEL"),
         ({"database_url": "postgresql://db/x"}, "DATABASE_URL"),
         ({"db_pool_size": 0}, "DB_POOL_SIZE"),
+        ({"rate_limit": "lots"}, "RATE_LIMIT"),
+        ({"redis_url": "localhost:6379"}, "REDIS_URL"),
     ],
 )
 def test_invalid_values_name_the_variable(values: dict, variable: str) -> None:

@@ -111,15 +111,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_sigterm_stops_the_server_and_its_postgres(data_dir: Path) -> None:
+def test_first_start_seeds_demo_data_and_sigterm_stops_everything(
+    data_dir: Path,
+) -> None:
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": "",
+        "ENVIRONMENT": "development",
+    }
+    output = data_dir / "serve.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--migrate", "--port", str(port)],
         cwd=BACKEND_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -135,6 +143,15 @@ def test_sigterm_stops_the_server_and_its_postgres(data_dir: Path) -> None:
             time.sleep(0.3)
         assert response.json()["revision"]
         assert postgres_processes(data_dir)
+        printed = output.read_text()
+        assert "Created the 'demo' team" in printed
+        raw_key = printed.split("store it now): ")[1].split()[0]
+        posts = httpx.get(
+            f"http://127.0.0.1:{port}/v1/teams/demo/posts",
+            headers={"Authorization": f"Bearer {raw_key}"},
+        )
+        assert posts.json()["total"] >= 3
+        assert printed.count(raw_key) == 1, "the key is printed once, never logged"
 
         server.send_signal(signal.SIGTERM)
         # uvicorn shuts down gracefully, then re-raises the signal: 128 + 15.

@@ -33,7 +33,7 @@ async def test_wrong_method_is_method_not_allowed_with_allow_header(
 ) -> None:
     response = await client.post("/v1/healthz", content=b"{bad")
     assert_envelope(response, 405, "METHOD_NOT_ALLOWED")
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 async def test_malformed_json_is_validation_error(client: httpx.AsyncClient) -> None:
@@ -103,3 +103,21 @@ async def test_error_envelope_is_a_named_schema_declared_on_routes(
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert "500" in operation["responses"], (method, path)
+
+
+async def test_allow_names_every_method_of_a_shared_path(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.put("/v1/teams/acme/posts")
+    assert_envelope(response, 405, "METHOD_NOT_ALLOWED")
+    assert response.headers["allow"] == "GET, HEAD, POST"
+
+
+async def test_undecodable_body_is_malformed_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/probe/echo",
+        content=b"\xff\xfe\x00bad",
+        headers={"content-type": "application/json"},
+    )
+    body = assert_envelope(response, 422, "VALIDATION_ERROR")
+    assert body["error"] == "Request body is not valid JSON"

@@ -55,7 +55,7 @@ async def add_team_then_fail(name: str, session: SessionDep) -> None:
 
 
 @router.get("/teams")
-async def list_teams(session: SessionDep) -> list[str]:
+async def list_probe_teams(session: SessionDep) -> list[str]:
     return list(await session.scalars(select(Team.name).order_by(Team.name)))
 
 

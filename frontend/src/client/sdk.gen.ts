@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses } from './types.gen';
+import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, DeletePostData, DeletePostErrors, DeletePostResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPostData, GetPostErrors, GetPostResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -32,3 +32,105 @@ export const getLiveness = <ThrowOnError extends boolean = false>(options?: Opti
  * Database reachability, latency and migration revision
  */
 export const getDatabaseHealth = <ThrowOnError extends boolean = false>(options?: Options<GetDatabaseHealthData, ThrowOnError>) => (options?.client ?? client).get<GetDatabaseHealthResponses, GetDatabaseHealthErrors, ThrowOnError>({ url: '/health/db', ...options });
+
+/**
+ * List teams, oldest first
+ */
+export const listTeams = <ThrowOnError extends boolean = false>(options?: Options<ListTeamsData, ThrowOnError>) => (options?.client ?? client).get<ListTeamsResponses, ListTeamsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams',
+    ...options
+});
+
+/**
+ * Create a team and its first API key
+ */
+export const createTeam = <ThrowOnError extends boolean = false>(options: Options<CreateTeamData, ThrowOnError>) => (options.client ?? client).post<CreateTeamResponses, CreateTeamErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List a team's API keys (never the keys themselves)
+ */
+export const listApiKeys = <ThrowOnError extends boolean = false>(options: Options<ListApiKeysData, ThrowOnError>) => (options.client ?? client).get<ListApiKeysResponses, ListApiKeysErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/api-keys',
+    ...options
+});
+
+/**
+ * Create an API key for a team (shown once)
+ */
+export const createApiKey = <ThrowOnError extends boolean = false>(options: Options<CreateApiKeyData, ThrowOnError>) => (options.client ?? client).post<CreateApiKeyResponses, CreateApiKeyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/api-keys',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke an API key; it is refused from the next request on
+ */
+export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/api-keys/{key_id}',
+    ...options
+});
+
+/**
+ * List a team's posts, newest first
+ */
+export const listPosts = <ThrowOnError extends boolean = false>(options: Options<ListPostsData, ThrowOnError>) => (options.client ?? client).get<ListPostsResponses, ListPostsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/posts',
+    ...options
+});
+
+/**
+ * Create a post, or a reply with parent_post_id
+ */
+export const createPost = <ThrowOnError extends boolean = false>(options: Options<CreatePostData, ThrowOnError>) => (options.client ?? client).post<CreatePostResponses, CreatePostErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/posts',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a post (soft: it disappears from every read)
+ */
+export const deletePost = <ThrowOnError extends boolean = false>(options: Options<DeletePostData, ThrowOnError>) => (options.client ?? client).delete<DeletePostResponses, DeletePostErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/posts/{post_id}',
+    ...options
+});
+
+/**
+ * Get a post with its reply count
+ */
+export const getPost = <ThrowOnError extends boolean = false>(options: Options<GetPostData, ThrowOnError>) => (options.client ?? client).get<GetPostResponses, GetPostErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/posts/{post_id}',
+    ...options
+});
+
+/**
+ * List a post's direct replies, oldest first
+ */
+export const listReplies = <ThrowOnError extends boolean = false>(options: Options<ListRepliesData, ThrowOnError>) => (options.client ?? client).get<ListRepliesResponses, ListRepliesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/posts/{post_id}/replies',
+    ...options
+});

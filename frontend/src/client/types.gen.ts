@@ -5,6 +5,75 @@ export type ClientOptions = {
 };
 
 /**
+ * ApiKeyCreate
+ */
+export type ApiKeyCreate = {
+    /**
+     * Name
+     *
+     * A label for people, e.g. 'ci'
+     */
+    name: string;
+};
+
+/**
+ * ApiKeyCreated
+ */
+export type ApiKeyCreated = {
+    api_key: ApiKeyPublic;
+    /**
+     * Key
+     *
+     * The new API key: shown only once
+     */
+    key: string;
+};
+
+/**
+ * ApiKeyList
+ */
+export type ApiKeyList = {
+    /**
+     * Api Keys
+     */
+    api_keys: Array<ApiKeyPublic>;
+};
+
+/**
+ * ApiKeyPublic
+ */
+export type ApiKeyPublic = {
+    /**
+     * Name
+     *
+     * A label for people, e.g. 'ci'
+     */
+    name: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Prefix
+     *
+     * The key's first characters, safe to show
+     */
+    prefix: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Last Used At
+     */
+    last_used_at: string | null;
+    /**
+     * Revoked At
+     */
+    revoked_at: string | null;
+};
+
+/**
  * DatabaseHealth
  */
 export type DatabaseHealth = {
@@ -82,6 +151,164 @@ export type Liveness = {
      * Status
      */
     status: 'ok';
+};
+
+/**
+ * PostCreate
+ */
+export type PostCreate = {
+    /**
+     * Author Name
+     */
+    author_name: string;
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Parent Post Id
+     *
+     * The post this one replies to
+     */
+    parent_post_id?: string | null;
+    /**
+     * Tags
+     *
+     * Up to 10 tags of 1-32 characters, stored lowercase, once each
+     */
+    tags?: Array<string>;
+};
+
+/**
+ * PostEnvelope
+ */
+export type PostEnvelope = {
+    post: PostPublic;
+};
+
+/**
+ * PostPage
+ */
+export type PostPage = {
+    /**
+     * Posts
+     */
+    posts: Array<PostPublic>;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Has More
+     */
+    has_more: boolean;
+};
+
+/**
+ * PostPublic
+ */
+export type PostPublic = {
+    /**
+     * Author Name
+     */
+    author_name: string;
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Parent Post Id
+     *
+     * The post this one replies to
+     */
+    parent_post_id: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Team
+     *
+     * The team's name
+     */
+    team: string;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+    /**
+     * Reply Count
+     *
+     * Live direct replies
+     */
+    reply_count: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * TeamCreate
+ */
+export type TeamCreate = {
+    /**
+     * Name
+     *
+     * Unique slug: 1-64 characters of a-z, 0-9 and -
+     */
+    name: string;
+};
+
+/**
+ * TeamCreated
+ */
+export type TeamCreated = {
+    team: TeamPublic;
+    /**
+     * Api Key
+     *
+     * The team's first API key: shown only once
+     */
+    api_key: string;
+};
+
+/**
+ * TeamPage
+ */
+export type TeamPage = {
+    /**
+     * Teams
+     */
+    teams: Array<TeamPublic>;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Has More
+     */
+    has_more: boolean;
+};
+
+/**
+ * TeamPublic
+ */
+export type TeamPublic = {
+    /**
+     * Name
+     *
+     * Unique slug: 1-64 characters of a-z, 0-9 and -
+     */
+    name: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
 };
 
 export type GetHealthzData = {
@@ -162,3 +389,548 @@ export type GetDatabaseHealthResponses = {
 };
 
 export type GetDatabaseHealthResponse = GetDatabaseHealthResponses[keyof GetDatabaseHealthResponses];
+
+export type ListTeamsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/v1/teams';
+};
+
+export type ListTeamsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type ListTeamsError = ListTeamsErrors[keyof ListTeamsErrors];
+
+export type ListTeamsResponses = {
+    /**
+     * Successful Response
+     */
+    200: TeamPage;
+};
+
+export type ListTeamsResponse = ListTeamsResponses[keyof ListTeamsResponses];
+
+export type CreateTeamData = {
+    body: TeamCreate;
+    path?: never;
+    query?: never;
+    url: '/v1/teams';
+};
+
+export type CreateTeamErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Conflict
+     */
+    409: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type CreateTeamError = CreateTeamErrors[keyof CreateTeamErrors];
+
+export type CreateTeamResponses = {
+    /**
+     * Successful Response
+     */
+    201: TeamCreated;
+};
+
+export type CreateTeamResponse = CreateTeamResponses[keyof CreateTeamResponses];
+
+export type ListApiKeysData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/api-keys';
+};
+
+export type ListApiKeysErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
+
+export type ListApiKeysResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiKeyList;
+};
+
+export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
+
+export type CreateApiKeyData = {
+    body: ApiKeyCreate;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/api-keys';
+};
+
+export type CreateApiKeyErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
+
+export type CreateApiKeyResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiKeyCreated;
+};
+
+export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyResponses];
+
+export type RevokeApiKeyData = {
+    body?: never;
+    path: {
+        /**
+         * Key Id
+         */
+        key_id: string;
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/api-keys/{key_id}';
+};
+
+export type RevokeApiKeyErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
+
+export type RevokeApiKeyResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
+
+export type ListPostsData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Posts to skip
+         */
+        offset?: number;
+        /**
+         * Tag
+         *
+         * Only posts with this tag
+         */
+        tag?: string | null;
+        /**
+         * Parent Post Id
+         *
+         * Only direct replies to this post
+         */
+        parent_post_id?: string | null;
+    };
+    url: '/v1/teams/{team}/posts';
+};
+
+export type ListPostsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type ListPostsError = ListPostsErrors[keyof ListPostsErrors];
+
+export type ListPostsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PostPage;
+};
+
+export type ListPostsResponse = ListPostsResponses[keyof ListPostsResponses];
+
+export type CreatePostData = {
+    body: PostCreate;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/posts';
+};
+
+export type CreatePostErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type CreatePostError = CreatePostErrors[keyof CreatePostErrors];
+
+export type CreatePostResponses = {
+    /**
+     * Successful Response
+     */
+    201: PostEnvelope;
+};
+
+export type CreatePostResponse = CreatePostResponses[keyof CreatePostResponses];
+
+export type DeletePostData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Post Id
+         */
+        post_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/posts/{post_id}';
+};
+
+export type DeletePostErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type DeletePostError = DeletePostErrors[keyof DeletePostErrors];
+
+export type DeletePostResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeletePostResponse = DeletePostResponses[keyof DeletePostResponses];
+
+export type GetPostData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Post Id
+         */
+        post_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/posts/{post_id}';
+};
+
+export type GetPostErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type GetPostError = GetPostErrors[keyof GetPostErrors];
+
+export type GetPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: PostEnvelope;
+};
+
+export type GetPostResponse = GetPostResponses[keyof GetPostResponses];
+
+export type ListRepliesData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Post Id
+         */
+        post_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Posts to skip
+         */
+        offset?: number;
+    };
+    url: '/v1/teams/{team}/posts/{post_id}/replies';
+};
+
+export type ListRepliesErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type ListRepliesError = ListRepliesErrors[keyof ListRepliesErrors];
+
+export type ListRepliesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PostPage;
+};
+
+export type ListRepliesResponse = ListRepliesResponses[keyof ListRepliesResponses];

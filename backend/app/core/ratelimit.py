@@ -1,0 +1,140 @@
+"""Rate limits per identity (an API key, the admin token or a client address).
+
+Counts live in memory, or in Redis when REDIS_URL is set so that every process and host
+shares them. This uses the asyncio API of `limits`, the engine behind slowapi: slowapi's
+own checks are synchronous and would block the event loop on every Redis round trip.
+When Redis cannot be reached the limiter fails open: requests are served unlimited
+(without rate-limit headers) and a warning is logged, so Redis is never a single point
+of failure for the API.
+"""
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.errors import StorageError
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.errors import AppError
+
+STATE_KEY = "rate_limit"
+# Slow Redis must not stall requests: give up fast and fail open.
+REDIS_TIMEOUT_S = 0.5
+WARNING_INTERVAL_S = 60.0
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    limit: RateLimitItem
+    remaining: int
+    reset_at: int
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit.amount),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_at),
+        }
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "RATE_LIMITED"
+    message = "Rate limited"
+
+
+def _storage(redis_url: str) -> Storage:
+    if not redis_url:
+        return MemoryStorage()
+    if redis_url.startswith("unix://"):
+        uri = "async+redis+unix://" + redis_url.removeprefix("unix://")
+    else:
+        uri = "async+" + redis_url
+    return RedisStorage(
+        uri,
+        implementation="redispy",
+        wrap_exceptions=True,
+        socket_timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+    )
+
+
+class RateLimiter:
+    def __init__(self, rate_limit: str, redis_url: str) -> None:
+        self.description = rate_limit
+        self.items = parse_many(rate_limit) if rate_limit else []
+        self.strategy = (
+            FixedWindowRateLimiter(_storage(redis_url)) if self.items else None
+        )
+        self._last_warning = -math.inf
+
+    async def check(self, identity: str) -> RateLimitState | None:
+        """Counts one request; None when limits are off or the storage is down."""
+        if self.strategy is None:
+            return None
+        try:
+            tightest: RateLimitState | None = None
+            for item in self.items:
+                allowed = await self.strategy.hit(item, identity)
+                stats = await self.strategy.get_window_stats(item, identity)
+                state = RateLimitState(
+                    item, stats.remaining, math.ceil(stats.reset_time)
+                )
+                if not allowed:
+                    retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+                    raise RateLimited(
+                        details={"limit": describe(item), "retry_after": retry_after},
+                        headers={**state.headers(), "Retry-After": str(retry_after)},
+                    )
+                if tightest is None or state.remaining < tightest.remaining:
+                    tightest = state
+            return tightest
+        except StorageError as error:
+            self._warn_storage_down(error)
+            return None
+
+    def _warn_storage_down(self, error: StorageError) -> None:
+        now = time.monotonic()
+        if now - self._last_warning >= WARNING_INTERVAL_S:
+            self._last_warning = now
+            logger.warning(
+                "rate limit storage unreachable; serving without limits",
+                extra={"error": type(error.storage_error).__name__},
+            )
+
+
+def describe(item: RateLimitItem) -> str:
+    """`60/minute`, or `5/2 hour` for multi-unit windows: the RATE_LIMIT syntax."""
+    unit = item.GRANULARITY.name
+    window = unit if item.multiples == 1 else f"{item.multiples} {unit}"
+    return f"{item.amount}/{window}"
+
+
+class RateLimitHeadersMiddleware:
+    """Adds X-RateLimit-* to every response of a limited request, errors included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state = scope.get("state", {}).get(STATE_KEY)
+                if isinstance(state, RateLimitState):
+                    headers = MutableHeaders(scope=message)
+                    for name, value in state.headers().items():
+                        headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,70 @@
+"""Demo data: a `demo` team with a few threads, replies and tags."""
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.posts import service as posts
+from app.posts.models import PostCreate
+from app.teams import service as teams
+from app.teams.exceptions import TeamNotFound
+from app.teams.models import Team
+from app.teams.service import AuthenticatedKey
+
+DEMO_TEAM = "demo"
+
+THREADS: list[tuple[str, str, list[str], list[tuple[str, str]]]] = [
+    (
+        "Grace",
+        "Welcome to the demo team! Reply to this thread to say hello.",
+        ["welcome", "announcements"],
+        [("Ada", "Hello from Ada."), ("Linus", "Hi all, glad to be here.")],
+    ),
+    (
+        "Ada",
+        "Release checklist for v1.2: migrations reviewed, changelog drafted, "
+        "staging soak started.",
+        ["release", "ops"],
+        [("Grace", "Staging soak looks clean after 24 hours.")],
+    ),
+    (
+        "Linus",
+        "Proposal: tag incidents with `incident` so they are easy to find later.",
+        ["proposal", "ops", "incident"],
+        [],
+    ),
+]
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    return not await session.scalar(select(func.count()).select_from(Team))
+
+
+async def seed_demo(session: AsyncSession) -> str:
+    """Creates the demo team and its threads, or only a new key when it exists
+    (keys cannot be shown again). Returns the new key."""
+    try:
+        team = await teams.get_team(session, DEMO_TEAM)
+    except TeamNotFound:
+        team, raw_key = await teams.create_team(session, DEMO_TEAM)
+        key = AuthenticatedKey(
+            id=team.id, team_id=team.id, team_name=team.name, last_used_at=None
+        )
+        for author, content, tags, replies in THREADS:
+            thread = await posts.create_post(
+                session,
+                key,
+                PostCreate(author_name=author, content=content, tags=tags),
+            )
+            for reply_author, reply in replies:
+                await posts.create_post(
+                    session,
+                    key,
+                    PostCreate(
+                        author_name=reply_author,
+                        content=reply,
+                        parent_post_id=thread.id,
+                    ),
+                )
+        return raw_key
+    _, raw_key = await teams.create_api_key(session, team, "demo")
+    return raw_key

@@ -1,0 +1,112 @@
+"""The operator CLI, run as a user would, against its own migrated database."""
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from app.core import migrate
+from app.core.config import BACKEND_DIR
+from app.teams.service import hash_key
+from tests.support.databases import asyncpg_dsn
+
+KEY = re.compile(r"API key \(shown once, store it now\): (ln_\S+)")
+
+
+@pytest.fixture
+async def cli_database(empty_database_url: str) -> AsyncIterator[str]:
+    await asyncio.to_thread(migrate.upgrade, empty_database_url)
+    yield empty_database_url
+
+
+def looped(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=BACKEND_DIR,
+        env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def fetch(database_url: str, query: str, *args: object) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        return await connection.fetch(query, *args)
+    finally:
+        await connection.close()
+
+
+async def test_create_team_prints_a_key_that_is_stored_only_as_a_hash(
+    cli_database: str,
+) -> None:
+    result = looped(cli_database, "create-team", "acme")
+    assert result.returncode == 0, result.stderr
+    match = KEY.search(result.stdout)
+    assert match
+    raw_key = match.group(1)
+    [row] = await fetch(
+        cli_database,
+        "SELECT k.key_hash, k.prefix, t.name "
+        "FROM api_key k JOIN team t ON t.id = k.team_id",
+    )
+    assert row["key_hash"] == hash_key(raw_key)
+    assert row["prefix"] == raw_key[:11]
+    assert row["name"] == "acme"
+
+
+async def test_create_team_refuses_bad_and_taken_names(cli_database: str) -> None:
+    assert looped(cli_database, "create-team", "acme").returncode == 0
+    taken = looped(cli_database, "create-team", "acme")
+    assert taken.returncode == 1
+    assert "already exists (CONFLICT)" in taken.stderr
+    bad = looped(cli_database, "create-team", "Not A Slug")
+    assert bad.returncode == 2
+    assert "pattern" in bad.stderr and "Traceback" not in bad.stderr
+
+
+async def test_keys_can_be_created_listed_and_revoked(cli_database: str) -> None:
+    looped(cli_database, "create-team", "acme")
+    created = looped(cli_database, "create-key", "acme", "--name", "ci")
+    raw_key = KEY.search(created.stdout).group(1)  # type: ignore[union-attr]
+    listing = looped(cli_database, "list-keys", "acme").stdout
+    assert "default" in listing and "ci" in listing and raw_key not in listing
+    key_id = next(line.split()[0] for line in listing.splitlines() if " ci " in line)
+
+    assert looped(cli_database, "revoke-key", "acme", key_id).returncode == 0
+    [row] = await fetch(
+        cli_database,
+        "SELECT revoked_at FROM api_key WHERE key_hash = $1",
+        hash_key(raw_key),
+    )
+    assert row["revoked_at"] is not None
+    again = looped(cli_database, "revoke-key", "acme", key_id)
+    assert again.returncode == 1 and "NOT_FOUND" in again.stderr
+    unknown_team = looped(cli_database, "list-keys", "nobody")
+    assert unknown_team.returncode == 1 and "Team not found" in unknown_team.stderr
+
+
+async def test_seed_creates_demo_threads_once_then_only_new_keys(
+    cli_database: str,
+) -> None:
+    first = looped(cli_database, "seed")
+    assert first.returncode == 0, first.stderr
+    posts = await fetch(
+        cli_database,
+        "SELECT p.parent_post_id, p.tags FROM post p JOIN team t ON t.id = p.team_id "
+        "WHERE t.name = 'demo'",
+    )
+    threads = [p for p in posts if p["parent_post_id"] is None]
+    assert len(threads) == 3 and len(posts) > len(threads)
+    assert any(p["tags"] != "[]" for p in threads)
+
+    second = looped(cli_database, "seed")
+    assert KEY.search(second.stdout).group(1) != KEY.search(first.stdout).group(1)  # type: ignore[union-attr]
+    assert len(await fetch(cli_database, "SELECT id FROM post")) == len(posts)
+    assert len(await fetch(cli_database, "SELECT id FROM api_key")) == 2
