@@ -17,11 +17,16 @@ WHERE k.key_hash = $1 AND k.revoked_at IS NULL
 """
 REPLY_COUNT = """(SELECT count(*) FROM post r
   WHERE r.parent_post_id = p.id AND r.deleted_at IS NULL)"""
-LIST = f"""
-SELECT p.id, p.author_name, p.content, p.tags, p.parent_post_id, p.created_at,
-  {REPLY_COUNT} AS reply_count, count(*) OVER () AS total
-FROM post p WHERE p.team_id = $1 AND p.deleted_at IS NULL
-ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3
+LIST = """
+SELECT page.*, (SELECT count(*) FROM post r
+  WHERE r.parent_post_id = page.id AND r.deleted_at IS NULL) AS reply_count
+FROM (
+  SELECT p.id, p.author_name, p.content, p.tags, p.parent_post_id, p.created_at,
+    count(*) OVER () AS total
+  FROM post p WHERE p.team_id = $1 AND p.deleted_at IS NULL
+  ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3
+) page
+ORDER BY page.created_at DESC, page.id DESC
 """
 GET = f"""
 SELECT p.id, p.author_name, p.content, p.tags, p.parent_post_id, p.created_at,
@@ -105,7 +110,7 @@ class Baseline:
 
 
 async def _respond(send: Any, status: int, body: dict[str, Any]) -> None:
-    payload = orjson.dumps(body)
+    payload = orjson.dumps(body, default=str)
     await send(
         {
             "type": "http.response.start",

@@ -43,14 +43,23 @@ REPLIES_PER_THREAD = 4
 RESULTS = BACKEND_DIR / ".data" / "bench-results.json"
 
 
-async def prepare(url: str, settings: Any) -> tuple[str, str, str]:
-    """A team of its own with 1,000 posts; returns its name, key and a thread id."""
+async def prepare(url: str, settings: Any) -> dict[str, tuple[str, str]]:
+    """A team with 1,000 posts for the reads, and an empty one that the writes fill
+    (so the reads see the same data every round). Returns each operation's path
+    and the key to call it with."""
     database = Database.connect(url, settings)
     try:
         async with database.sessionmaker() as session, session.begin():
-            return await _fill(session)
+            reader, reader_key, thread_id = await _fill(session)
+            writer = f"{reader}-w"
+            _, writer_key = await teams.create_team(session, writer)
     finally:
         await database.dispose()
+    return {
+        "list": (f"/v1/teams/{reader}/posts", reader_key),
+        "get": (f"/v1/teams/{reader}/posts/{thread_id}", reader_key),
+        "create": (f"/v1/teams/{writer}/posts", writer_key),
+    }
 
 
 async def _fill(session: AsyncSession) -> tuple[str, str, str]:
@@ -131,21 +140,15 @@ def main() -> None:
     url = resolve_database_url(settings)
     try:
         migrate.upgrade(url)
-        team, raw_key, thread_id = asyncio.run(prepare(url, settings))
-        results = measure(url, team, raw_key, thread_id)
+        results = measure(url, asyncio.run(prepare(url, settings)))
     finally:
         stop_embedded(settings)
     report(results)
 
 
-def measure(url: str, team: str, raw_key: str, thread_id: str) -> dict[str, Any]:
+def measure(url: str, operations: dict[str, tuple[str, str]]) -> dict[str, Any]:
     api_port, baseline_port = free_port(), free_port()
     api_env = {"DATABASE_URL": url, "RATE_LIMIT": "", "LOG_LEVEL": "WARNING"}
-    paths = {
-        "list": f"/v1/teams/{team}/posts",
-        "get": f"/v1/teams/{team}/posts/{thread_id}",
-        "create": f"/v1/teams/{team}/posts",
-    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         body = json.dumps({"author_name": "bench", "content": "load", "tags": ["x"]})
         lua.write(
@@ -155,8 +158,8 @@ def measure(url: str, team: str, raw_key: str, thread_id: str) -> dict[str, Any]
         )
         lua.flush()
         samples: dict[str, dict[str, list[tuple[float, float]]]] = {
-            "api": {op: [] for op in paths},
-            "baseline": {op: [] for op in paths},
+            "api": {op: [] for op in operations},
+            "baseline": {op: [] for op in operations},
         }
         with (
             server(
@@ -181,7 +184,7 @@ def measure(url: str, team: str, raw_key: str, thread_id: str) -> dict[str, Any]
             ),
         ):
             for _ in range(ROUNDS):
-                for op, path in paths.items():
+                for op, (path, raw_key) in operations.items():
                     for target, port in (
                         ("api", api_port),
                         ("baseline", baseline_port),

@@ -151,7 +151,7 @@ def get_settings() -> Settings:
     return load_settings()
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

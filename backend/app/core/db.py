@@ -70,7 +70,7 @@ def stop_embedded(settings: Settings) -> None:
         embedded_postgres(settings.data_dir).stop()
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
@@ -84,7 +84,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Safe methods get an autocommit session instead: each statement stands alone, which
     saves the BEGIN and COMMIT round trips on the hottest paths.
     """
-    database = get_database(request)
+    database = await get_database(request)
     sessionmaker = (
         database.read_sessionmaker
         if request.method in READ_METHODS

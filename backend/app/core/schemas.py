@@ -15,6 +15,9 @@ def reject_nul(value: str) -> str:
 
 CleanStr = Annotated[str, AfterValidator(reject_nul)]
 
+# Larger offsets overflow the database's bigint; none of them could find a row.
+MAX_OFFSET = 2**31 - 1
+
 # Request bodies: unknown or server-owned fields are errors, not silently dropped.
 REQUEST = SQLModelConfig(extra="forbid")
 # Responses always carry their defaulted fields, so the document marks them required.

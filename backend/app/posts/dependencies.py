@@ -7,7 +7,7 @@ from app.core.models import parse_id
 from app.posts.exceptions import PostNotFound
 
 
-def valid_post_id(post_id: str) -> UUID:
+async def valid_post_id(post_id: str) -> UUID:
     return parse_id(post_id, PostNotFound)
 
 

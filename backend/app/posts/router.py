@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, status
 
 from app.core.db import SessionDep
 from app.core.errors import error_responses
-from app.core.schemas import CleanStr
+from app.core.schemas import MAX_OFFSET, CleanStr
 from app.posts import service
 from app.posts.dependencies import PostIdDep
 from app.posts.models import PostCreate, PostEnvelope, PostPage
@@ -20,7 +20,7 @@ router = APIRouter(
 )
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Posts to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Posts to skip")]
 
 
 @router.get("", response_model=PostPage, summary="List a team's posts, newest first")

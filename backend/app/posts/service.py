@@ -1,10 +1,21 @@
-"""Posts and threads. The hot paths are single SQL statements built with Core:
-one round trip each, rows mapped straight to the response schema."""
+"""Posts and threads. Each hot path is one statement, built once with bind
+parameters and run on the session's connection: no per-request query building,
+no ORM unit of work, rows mapped straight to the response schema."""
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, exists, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    SQLColumnExpression,
+    bindparam,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -16,12 +27,6 @@ from app.posts.models import Post, PostCreate, PostPage, PostPublic
 from app.teams.service import AuthenticatedKey
 
 _reply = aliased(Post)
-_REPLY_COUNT = (
-    select(func.count())
-    .where(col(_reply.parent_post_id) == col(Post.id), col(_reply.deleted_at).is_(None))
-    .scalar_subquery()
-    .label("reply_count")
-)
 _COLUMNS = (
     col(Post.id),
     col(Post.author_name),
@@ -29,6 +34,102 @@ _COLUMNS = (
     col(Post.tags),
     col(Post.parent_post_id),
     col(Post.created_at),
+)
+
+
+def _reply_count(post_id: SQLColumnExpression[Any]) -> Any:
+    return (
+        select(func.count())
+        .where(col(_reply.parent_post_id) == post_id, col(_reply.deleted_at).is_(None))
+        .scalar_subquery()
+        .label("reply_count")
+    )
+
+
+def _live(post_id: Any = None) -> list[ColumnElement[bool]]:
+    """A live post of the bound team; of the given id when one is passed. (Bind
+    names differ from column names: UPDATE reserves those for its SET clause.)"""
+    conditions = [
+        col(Post.team_id) == bindparam("owner_team_id"),
+        col(Post.deleted_at).is_(None),
+    ]
+    if post_id is not None:
+        conditions.append(col(Post.id) == post_id)
+    return conditions
+
+
+def _order(
+    created_at: SQLColumnExpression[Any],
+    id_: SQLColumnExpression[Any],
+    newest_first: bool,
+) -> tuple[ColumnElement[Any], ...]:
+    # Ids are time-ordered UUIDv7s: they break ties between equal timestamps.
+    if newest_first:
+        return created_at.desc(), id_.desc()
+    return created_at.asc(), id_.asc()
+
+
+def _filters(tag: bool, parent: bool) -> list[ColumnElement[bool]]:
+    conditions = _live()
+    if tag:
+        conditions.append(col(Post.tags).contains(bindparam("tag")))
+    if parent:
+        conditions.append(col(Post.parent_post_id) == bindparam("parent_post_id"))
+    return conditions
+
+
+@cache
+def _page_query(tag: bool, parent: bool, newest_first: bool) -> Executable:
+    # The page is cut first; reply counts are then computed for its rows only,
+    # not for every post the window count has to see.
+    page = (
+        select(*_COLUMNS, func.count().over().label("total"))
+        .where(*_filters(tag, parent))
+        .order_by(*_order(col(Post.created_at), col(Post.id), newest_first))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    return select(page, _reply_count(page.c.id)).order_by(
+        *_order(page.c.created_at, page.c.id, newest_first)
+    )
+
+
+@cache
+def _count_query(tag: bool, parent: bool) -> Executable:
+    return select(func.count()).select_from(Post).where(*_filters(tag, parent))
+
+
+_GET = select(*_COLUMNS, _reply_count(col(Post.id))).where(
+    *_live(bindparam("target_post_id"))
+)
+_EXISTS = select(exists().where(*_live(bindparam("target_post_id"))))
+_DELETE = (
+    update(Post)
+    .where(*_live(bindparam("target_post_id")))
+    .values(deleted_at=bindparam("now"))
+    .returning(col(Post.id))
+)
+_INSERTED = ("id", "team_id", "author_name", "content", "tags", "parent_post_id")
+_INSERT = insert(Post).returning(col(Post.id))
+# A reply is written only when its parent is a live post of the same team: the
+# check rides in the INSERT, so a missing parent writes and returns nothing.
+_INSERT_REPLY = (
+    insert(Post)
+    .from_select(
+        [*_INSERTED, "created_at"],
+        select(
+            *(bindparam(name, type_=Post.__table__.c[name].type) for name in _INSERTED),  # type: ignore[attr-defined]
+            bindparam("created_at", type_=Post.__table__.c.created_at.type),  # type: ignore[attr-defined]
+        ).where(
+            exists().where(
+                col(Post.id) == bindparam("parent_post_id"),
+                col(Post.team_id) == bindparam("team_id"),
+                col(Post.deleted_at).is_(None),
+            )
+        ),
+    )
+    .returning(col(Post.id))
 )
 
 
@@ -46,36 +147,33 @@ def _public(row: Any, team: str) -> PostPublic:
     )
 
 
-def _live(team_id: UUID) -> list[ColumnElement[bool]]:
-    return [col(Post.team_id) == team_id, col(Post.deleted_at).is_(None)]
+async def _execute(
+    session: AsyncSession, statement: Executable, params: dict[str, Any]
+) -> Any:
+    connection = await session.connection()
+    return await connection.execute(statement, params)
 
 
 async def _page(
     session: AsyncSession,
     key: AuthenticatedKey,
-    conditions: list[ColumnElement[bool]],
-    order_by: tuple[ColumnElement[Any], ...],
-    limit: int,
-    offset: int,
+    params: dict[str, Any],
+    *,
+    tag: bool,
+    parent: bool,
+    newest_first: bool,
 ) -> PostPage:
-    query = (
-        select(*_COLUMNS, _REPLY_COUNT, func.count().over().label("total"))
-        .where(*conditions)
-        .order_by(*order_by)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = (await session.execute(query)).all()
+    rows = (
+        await _execute(session, _page_query(tag, parent, newest_first), params)
+    ).all()
     if rows:
         total = rows[0].total
     else:
         # Past the last page the window count has no row to ride on.
-        total = await session.scalar(
-            select(func.count()).select_from(Post).where(*conditions)
-        )
+        total = (await _execute(session, _count_query(tag, parent), params)).scalar()
     posts = [_public(row, key.team_name) for row in rows]
-    total = total or 0
-    return PostPage(posts=posts, total=total, has_more=offset + len(posts) < total)
+    has_more = params["offset"] + len(posts) < total
+    return PostPage(posts=posts, total=total, has_more=has_more)
 
 
 async def list_posts(
@@ -87,13 +185,21 @@ async def list_posts(
     tag: str | None,
     parent_post_id: UUID | None,
 ) -> PostPage:
-    conditions = _live(key.team_id)
-    if tag is not None:
-        conditions.append(col(Post.tags).contains([tag]))
-    if parent_post_id is not None:
-        conditions.append(col(Post.parent_post_id) == parent_post_id)
-    newest_first = (col(Post.created_at).desc(), col(Post.id).desc())
-    return await _page(session, key, conditions, newest_first, limit, offset)
+    params = {
+        "owner_team_id": key.team_id,
+        "limit": limit,
+        "offset": offset,
+        "tag": [tag],
+        "parent_post_id": parent_post_id,
+    }
+    return await _page(
+        session,
+        key,
+        params,
+        tag=tag is not None,
+        parent=parent_post_id is not None,
+        newest_first=True,
+    )
 
 
 async def list_replies(
@@ -104,25 +210,23 @@ async def list_replies(
     limit: int,
     offset: int,
 ) -> PostPage:
-    if not await session.scalar(
-        select(exists().where(col(Post.id) == post_id, *_live(key.team_id)))
-    ):
+    params = {
+        "owner_team_id": key.team_id,
+        "target_post_id": post_id,
+        "parent_post_id": post_id,
+        "limit": limit,
+        "offset": offset,
+    }
+    if not (await _execute(session, _EXISTS, params)).scalar():
         raise PostNotFound(details={"post_id": str(post_id)})
-    conditions = [*_live(key.team_id), col(Post.parent_post_id) == post_id]
-    oldest_first = (col(Post.created_at).asc(), col(Post.id).asc())
-    return await _page(session, key, conditions, oldest_first, limit, offset)
+    return await _page(session, key, params, tag=False, parent=True, newest_first=False)
 
 
 async def get_post(
     session: AsyncSession, key: AuthenticatedKey, post_id: UUID
 ) -> PostPublic:
-    row = (
-        await session.execute(
-            select(*_COLUMNS, _REPLY_COUNT).where(
-                col(Post.id) == post_id, *_live(key.team_id)
-            )
-        )
-    ).one_or_none()
+    params = {"owner_team_id": key.team_id, "target_post_id": post_id}
+    row = (await _execute(session, _GET, params)).one_or_none()
     if row is None:
         raise PostNotFound(details={"post_id": str(post_id)})
     return _public(row, key.team_name)
@@ -139,22 +243,9 @@ async def create_post(
         parent_post_id=body.parent_post_id,
     )
     values = post.model_dump(exclude={"deleted_at"})
-    statement = insert(Post)
-    if body.parent_post_id is None:
-        statement = statement.values(values)
-    else:
-        # The parent check rides in the INSERT: no row is written, and none
-        # returned, unless the parent is a live post of the same team.
-        parent_is_live = exists().where(
-            col(Post.id) == body.parent_post_id, *_live(key.team_id)
-        )
-        columns = Post.__table__.c  # type: ignore[attr-defined]
-        row = select(
-            *(literal(value, columns[name].type) for name, value in values.items())
-        ).where(parent_is_live)
-        statement = statement.from_select(list(values), row)
-    if await session.scalar(statement.returning(col(Post.id))) is None:
-        raise ParentNotFound(details={"parent_post_id": str(body.parent_post_id)})
+    statement = _INSERT if post.parent_post_id is None else _INSERT_REPLY
+    if (await _execute(session, statement, values)).scalar() is None:
+        raise ParentNotFound(details={"parent_post_id": str(post.parent_post_id)})
     return PostPublic.model_construct(
         id=post.id,
         team=key.team_name,
@@ -170,11 +261,6 @@ async def create_post(
 async def delete_post(
     session: AsyncSession, key: AuthenticatedKey, post_id: UUID
 ) -> None:
-    deleted = await session.scalar(
-        update(Post)
-        .where(col(Post.id) == post_id, *_live(key.team_id))
-        .values(deleted_at=utcnow())
-        .returning(col(Post.id))
-    )
-    if deleted is None:
+    params = {"owner_team_id": key.team_id, "target_post_id": post_id, "now": utcnow()}
+    if (await _execute(session, _DELETE, params)).scalar() is None:
         raise PostNotFound(details={"post_id": str(post_id)})

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, status
 from app.core.db import SessionDep
 from app.core.errors import error_responses
 from app.core.models import parse_id
+from app.core.schemas import MAX_OFFSET
 from app.teams import service
 from app.teams.dependencies import AdminTeamDep, require_admin
 from app.teams.exceptions import ApiKeyNotFound
@@ -43,7 +44,7 @@ async def create_team(body: TeamCreate, session: SessionDep) -> TeamCreated:
 async def list_teams(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> TeamPage:
     teams, total = await service.list_teams(session, limit, offset)
     return TeamPage(

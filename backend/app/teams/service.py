@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -44,26 +44,27 @@ def _new_key(team_id: UUID, name: str) -> tuple[ApiKey, str]:
     return key, raw_key
 
 
+# Built once: the hot path only binds the hash and runs it.
+_ACTIVE_KEY = (
+    select(
+        col(ApiKey.id), col(ApiKey.team_id), col(Team.name), col(ApiKey.last_used_at)
+    )
+    .join(Team, col(Team.id) == col(ApiKey.team_id))
+    .where(
+        col(ApiKey.key_hash) == bindparam("key_hash"),
+        col(ApiKey.revoked_at).is_(None),
+    )
+)
+
+
 async def find_active_key(
     session: AsyncSession, raw_key: str
 ) -> AuthenticatedKey | None:
     if not raw_key.startswith(KEY_PREFIX):
         return None
-    row = (
-        await session.execute(
-            select(
-                col(ApiKey.id),
-                col(ApiKey.team_id),
-                col(Team.name),
-                col(ApiKey.last_used_at),
-            )
-            .join(Team, col(Team.id) == col(ApiKey.team_id))
-            .where(
-                col(ApiKey.key_hash) == hash_key(raw_key),
-                col(ApiKey.revoked_at).is_(None),
-            )
-        )
-    ).one_or_none()
+    connection = await session.connection()
+    result = await connection.execute(_ACTIVE_KEY, {"key_hash": hash_key(raw_key)})
+    row = result.one_or_none()
     return AuthenticatedKey(*row) if row else None
 
 

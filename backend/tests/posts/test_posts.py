@@ -339,3 +339,18 @@ async def test_nul_in_the_tag_filter_is_a_validation_error(
         posts_url(team_a), params={"tag": "a\x00"}, headers=team_a.headers
     )
     assert response.status_code == 422
+
+
+async def test_huge_offset_is_a_validation_error_not_a_crash(
+    client: httpx.AsyncClient, team_a: TeamWithKey
+) -> None:
+    response = await client.get(
+        posts_url(team_a),
+        params={"offset": "10174219053063538212864"},
+        headers=team_a.headers,
+    )
+    assert response.status_code == 422
+    largest = await client.get(
+        posts_url(team_a), params={"offset": 2**31 - 1}, headers=team_a.headers
+    )
+    assert largest.json() == {"posts": [], "total": 0, "has_more": False}
