@@ -23,6 +23,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import migrate
@@ -53,6 +54,10 @@ async def prepare(url: str, settings: Any) -> dict[str, tuple[str, str]]:
             reader, reader_key, thread_id = await _fill(session)
             writer = f"{reader}-w"
             _, writer_key = await teams.create_team(session, writer)
+        # Fresh statistics and visibility map, as a settled database would have.
+        async with database.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("VACUUM ANALYZE post"))
     finally:
         await database.dispose()
     return {
@@ -183,8 +188,10 @@ def measure(url: str, operations: dict[str, tuple[str, str]]) -> dict[str, Any]:
                 f"http://127.0.0.1:{baseline_port}/",
             ),
         ):
-            for _ in range(ROUNDS):
-                for op, (path, raw_key) in operations.items():
+            # Operation by operation, so the writes run last and the reads always
+            # see the same data; API and baseline alternate within each round.
+            for op, (path, raw_key) in operations.items():
+                for _ in range(ROUNDS):
                     for target, port in (
                         ("api", api_port),
                         ("baseline", baseline_port),
