@@ -15,7 +15,7 @@ from app.core.logging import configure_logging
 from app.core.metrics import render_metrics
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.openapi import operation_id
-from app.core.ratelimit import RateLimiter, RateLimitHeadersMiddleware
+from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
 from app.posts.router import router as posts_router
 from app.teams.router import router as teams_router
@@ -70,7 +70,6 @@ def create_app(
         allow_headers=["*"],
         expose_headers=[REQUEST_ID_HEADER],
     )
-    app.add_middleware(RateLimitHeadersMiddleware)
     # Added last so it is outermost: it sees every response, CORS ones included.
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)

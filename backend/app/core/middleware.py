@@ -13,6 +13,9 @@ from app.core.logging import request_id_var
 from app.core.metrics import REQUEST_DURATION, REQUESTS_IN_PROGRESS
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Headers that request handling leaves in `request.state` for every response of the
+# request, error responses included (the rate limiter's X-RateLimit-*).
+STATE_HEADERS = "response_headers"
 _WELL_FORMED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 access_logger = logging.getLogger("app.access")
@@ -54,7 +57,12 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                headers = MutableHeaders(scope=message)
+                headers[REQUEST_ID_HEADER] = request_id
+                for name, value in (
+                    scope.get("state", {}).get(STATE_HEADERS, {}).items()
+                ):
+                    headers.setdefault(name, value)
             await send(message)
 
         in_progress = REQUESTS_IN_PROGRESS.labels(method)

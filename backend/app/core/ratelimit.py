@@ -17,12 +17,9 @@ from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import AppError
 
-STATE_KEY = "rate_limit"
 # Slow Redis must not stall requests: give up fast and fail open.
 REDIS_TIMEOUT_S = 0.5
 WARNING_INTERVAL_S = 60.0
@@ -115,26 +112,3 @@ def describe(item: RateLimitItem) -> str:
     unit = item.GRANULARITY.name
     window = unit if item.multiples == 1 else f"{item.multiples} {unit}"
     return f"{item.amount}/{window}"
-
-
-class RateLimitHeadersMiddleware:
-    """Adds X-RateLimit-* to every response of a limited request, errors included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                state = scope.get("state", {}).get(STATE_KEY)
-                if isinstance(state, RateLimitState):
-                    headers = MutableHeaders(scope=message)
-                    for name, value in state.headers().items():
-                        headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

@@ -246,16 +246,8 @@ async def create_post(
     statement = _INSERT if post.parent_post_id is None else _INSERT_REPLY
     if (await _execute(session, statement, values)).scalar() is None:
         raise ParentNotFound(details={"parent_post_id": str(post.parent_post_id)})
-    return PostPublic.model_construct(
-        id=post.id,
-        team=key.team_name,
-        author_name=post.author_name,
-        content=post.content,
-        tags=post.tags,
-        parent_post_id=post.parent_post_id,
-        reply_count=0,
-        created_at=post.created_at,
-    )
+    fields = post.model_dump(exclude={"team_id", "deleted_at"})
+    return PostPublic.model_construct(team=key.team_name, reply_count=0, **fields)
 
 
 async def delete_post(

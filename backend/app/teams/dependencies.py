@@ -8,7 +8,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
-from app.core.ratelimit import STATE_KEY, RateLimiter
+from app.core.middleware import STATE_HEADERS
+from app.core.ratelimit import RateLimiter
 from app.teams import service
 from app.teams.exceptions import AdminDisabled, Forbidden, Unauthorized
 from app.teams.models import Team
@@ -31,7 +32,7 @@ async def _count_request(request: Request, identity: str) -> None:
     limiter: RateLimiter = request.app.state.rate_limiter
     state = await limiter.check(identity)
     if state is not None:
-        setattr(request.state, STATE_KEY, state)
+        setattr(request.state, STATE_HEADERS, state.headers())
 
 
 def _client_identity(request: Request) -> str:
