@@ -65,7 +65,6 @@ def _storage(redis_url: str) -> Storage:
 
 class RateLimiter:
     def __init__(self, rate_limit: str, redis_url: str) -> None:
-        self.description = rate_limit
         self.items = parse_many(rate_limit) if rate_limit else []
         self.strategy = (
             FixedWindowRateLimiter(_storage(redis_url)) if self.items else None
