@@ -1,4 +1,4 @@
-"""Operator commands: `looped migrate | serve | export-openapi`."""
+"""Operator commands: `looped migrate | serve | worker | seed | export-openapi`…"""
 
 import asyncio
 import json
@@ -13,9 +13,12 @@ from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
+from prometheus_client import start_http_server
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audits.exceptions import AiNotConfigured
+from app.audits.worker import Worker
 from app.core import migrate as migrations
 from app.core.config import get_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
@@ -129,6 +132,47 @@ def serve(
             access_log=False,
             server_header=False,
         )
+    finally:
+        stop_embedded(settings)
+
+
+@cli.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Default: AUDIT_CONCURRENCY")
+    ] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus metrics on this port")
+    ] = None,
+) -> None:
+    """Process queued audits (alongside the API's own worker, on any host)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    if not settings.ai_configured:
+        typer.echo(f"error: {AiNotConfigured.message}", err=True)
+        raise typer.Exit(2)
+    if concurrency is not None:
+        settings = settings.model_copy(update={"audit_concurrency": concurrency})
+    if metrics_port is not None:
+        start_http_server(metrics_port, addr=settings.host)
+
+    async def run() -> None:
+        # A stop signal cancels the worker, which hands its audits back first.
+        work = asyncio.current_task()
+        assert work is not None
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(stop_signal, work.cancel)
+        database = Database.connect(resolve_database_url(settings), settings)
+        try:
+            await Worker(database, settings).run()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(run())
     finally:
         stop_embedded(settings)
 

@@ -1,5 +1,6 @@
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib.metadata import version
 
 import anyio
@@ -8,6 +9,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.audits.router import router as audits_router
+from app.audits.worker import Worker
 from app.core.config import Settings, get_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
 from app.core.errors import error_responses, install_error_handlers
@@ -19,6 +22,21 @@ from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
 from app.posts.router import router as posts_router
 from app.teams.router import router as teams_router
+
+
+@asynccontextmanager
+async def audit_worker(database: Database, settings: Settings) -> AsyncIterator[None]:
+    """The in-process worker, when AI is configured and AUDIT_WORKER is on."""
+    if not (settings.ai_configured and settings.audit_worker):
+        yield
+        return
+    task = asyncio.create_task(Worker(database, settings).run())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 async def metrics(_: Request) -> Response:
@@ -36,12 +54,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if database is not None:
-            yield
+            async with audit_worker(database, settings):
+                yield
             return
         url = await anyio.to_thread.run_sync(resolve_database_url, settings)
         app.state.database = Database.connect(url, settings)
         try:
-            yield
+            async with audit_worker(app.state.database, settings):
+                yield
         finally:
             await app.state.database.dispose()
             await anyio.to_thread.run_sync(stop_embedded, settings)
@@ -75,5 +95,6 @@ def create_app(
     app.include_router(health_router)
     app.include_router(teams_router)
     app.include_router(posts_router)
+    app.include_router(audits_router)
     app.add_route("/metrics", metrics, include_in_schema=False)
     return app

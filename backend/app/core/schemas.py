@@ -6,14 +6,19 @@ from pydantic import AfterValidator
 from sqlmodel._compat import SQLModelConfig
 
 
-def reject_nul(value: str) -> str:
-    # PostgreSQL cannot store NUL in text: refuse it up front with a 422.
+def storable_text(value: str) -> str:
+    """Refuses, with a 422, what PostgreSQL text cannot hold: NUL characters and
+    lone surrogates (JSON escapes like "\\ud800" that encode no character)."""
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
     return value
 
 
-CleanStr = Annotated[str, AfterValidator(reject_nul)]
+CleanStr = Annotated[str, AfterValidator(storable_text)]
 
 # Larger offsets overflow the database's bigint; none of them could find a row.
 MAX_OFFSET = 2**31 - 1

@@ -16,6 +16,9 @@ class Liveness(BaseModel):
     model_config = RESPONSE
 
     status: Literal["ok"] = "ok"
+    ai: Literal["configured", "not_configured"] = Field(
+        description="Whether AI reviews (audits) can run: see OPENAI_* settings"
+    )
 
 
 class DatabaseHealth(BaseModel):

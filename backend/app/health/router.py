@@ -15,8 +15,8 @@ async def get_healthz(settings: SettingsDep) -> Healthz:
 
 
 @router.get("/health", response_model=Liveness, summary="Liveness (no database access)")
-async def get_liveness() -> Liveness:
-    return Liveness()
+async def get_liveness(settings: SettingsDep) -> Liveness:
+    return Liveness(ai="configured" if settings.ai_configured else "not_configured")
 
 
 @router.get(

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.core.models import new_id, utcnow
-from app.core.schemas import REQUEST, RESPONSE, CleanStr, reject_nul
+from app.core.schemas import REQUEST, RESPONSE, CleanStr, storable_text
 
 MAX_TAGS = 10
 Tag = Annotated[
@@ -16,7 +16,7 @@ Tag = Annotated[
     StringConstraints(
         strip_whitespace=True, to_lower=True, min_length=1, max_length=32
     ),
-    AfterValidator(reject_nul),
+    AfterValidator(storable_text),
 ]
 
 

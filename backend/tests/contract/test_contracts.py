@@ -201,6 +201,10 @@ def base_url(database_url: str) -> Iterator[str]:
         "ADMIN_TOKEN": ADMIN_TOKEN,
         # Fuzzing sends hundreds of requests; limits have tests of their own.
         "RATE_LIMIT": "",
+        # Audits can be queued (AI "configured") but no worker picks them up: the
+        # fuzzer exercises the API, not a model.
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "AUDIT_WORKER": "false",
     }
     with live_server(env) as url:
         yield url

@@ -110,3 +110,32 @@ def test_cli_stops_at_start_up_with_the_message(tmp_path: Path) -> None:
     assert "Invalid configuration:" in result.stderr
     assert "PORT:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("values", "configured"),
+    [
+        ({}, False),
+        ({"openai_api_key": "  "}, False),
+        ({"openai_api_key": "sk-test"}, True),
+        ({"openai_base_url": "http://127.0.0.1:11434/v1/"}, True),
+    ],
+)
+def test_ai_is_configured_by_a_key_or_a_compatible_server(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, str], configured: bool
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert settings(**values).ai_configured is configured
+
+
+def test_the_model_server_url_is_normalised() -> None:
+    loaded = settings(openai_base_url="http://127.0.0.1:11434/v1/")
+    assert loaded.openai_base_url == "http://127.0.0.1:11434/v1"
+    with pytest.raises(ConfigError, match="OPENAI_BASE_URL: .*http://"):
+        settings(openai_base_url="127.0.0.1:11434")
+
+
+def test_an_audit_lease_must_outlast_a_model_call() -> None:
+    with pytest.raises(ConfigError, match="AUDIT_LEASE_SECONDS .*OPENAI_TIMEOUT"):
+        settings(openai_timeout=60, audit_lease_seconds=60)

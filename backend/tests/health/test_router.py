@@ -24,7 +24,7 @@ async def test_liveness_answers_without_a_database(settings: Settings) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "ai": "not_configured"}
 
 
 async def test_database_health_reports_latency_and_head_revision(

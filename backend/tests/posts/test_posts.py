@@ -354,3 +354,18 @@ async def test_huge_offset_is_a_validation_error_not_a_crash(
         posts_url(team_a), params={"offset": 2**31 - 1}, headers=team_a.headers
     )
     assert largest.json() == {"posts": [], "total": 0, "has_more": False}
+
+
+async def test_a_lone_surrogate_in_content_is_a_validation_error(
+    client: httpx.AsyncClient, team_a: TeamWithKey
+) -> None:
+    # JSON can escape a lone surrogate, which encodes no character and cannot be
+    # stored; httpx would refuse to encode it, so the body is sent as bytes.
+    response = await client.post(
+        f"/v1/teams/{team_a.name}/posts",
+        content=b'{"author_name": "ada", "content": "x\\ud800"}',
+        headers={**team_a.headers, "content-type": "application/json"},
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["details"]["errors"][0]["field"] == "body.content"

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, DeletePostData, DeletePostErrors, DeletePostResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPostData, GetPostErrors, GetPostResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses } from './types.gen';
+import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditData, CreateAuditErrors, CreateAuditResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, DeleteAuditData, DeleteAuditErrors, DeleteAuditResponses, DeletePostData, DeletePostErrors, DeletePostResponses, GetAuditData, GetAuditErrors, GetAuditResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPostData, GetPostErrors, GetPostResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditsData, ListAuditsErrors, ListAuditsResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, RetryAuditData, RetryAuditErrors, RetryAuditResponses, ReviewAuditData, ReviewAuditErrors, ReviewAuditResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -132,5 +132,67 @@ export const getPost = <ThrowOnError extends boolean = false>(options: Options<G
 export const listReplies = <ThrowOnError extends boolean = false>(options: Options<ListRepliesData, ThrowOnError>) => (options.client ?? client).get<ListRepliesResponses, ListRepliesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/posts/{post_id}/replies',
+    ...options
+});
+
+/**
+ * List a team's audits, newest first
+ */
+export const listAudits = <ThrowOnError extends boolean = false>(options: Options<ListAuditsData, ThrowOnError>) => (options.client ?? client).get<ListAuditsResponses, ListAuditsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits',
+    ...options
+});
+
+/**
+ * Queue an AI review of a post (with its replies) or of a text
+ */
+export const createAudit = <ThrowOnError extends boolean = false>(options: Options<CreateAuditData, ThrowOnError>) => (options.client ?? client).post<CreateAuditResponses, CreateAuditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete an audit and its findings
+ */
+export const deleteAudit = <ThrowOnError extends boolean = false>(options: Options<DeleteAuditData, ThrowOnError>) => (options.client ?? client).delete<DeleteAuditResponses, DeleteAuditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits/{audit_id}',
+    ...options
+});
+
+/**
+ * Get an audit: its status, and its findings once completed
+ */
+export const getAudit = <ThrowOnError extends boolean = false>(options: Options<GetAuditData, ThrowOnError>) => (options.client ?? client).get<GetAuditResponses, GetAuditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits/{audit_id}',
+    ...options
+});
+
+/**
+ * Review a completed audit: accept or dismiss its findings, add a note
+ */
+export const reviewAudit = <ThrowOnError extends boolean = false>(options: Options<ReviewAuditData, ThrowOnError>) => (options.client ?? client).patch<ReviewAuditResponses, ReviewAuditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits/{audit_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Queue a failed audit again, with a fresh set of attempts
+ */
+export const retryAudit = <ThrowOnError extends boolean = false>(options: Options<RetryAuditData, ThrowOnError>) => (options.client ?? client).post<RetryAuditResponses, RetryAuditErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits/{audit_id}/retry',
     ...options
 });

@@ -74,6 +74,213 @@ export type ApiKeyPublic = {
 };
 
 /**
+ * AuditCreate
+ *
+ * What to review: exactly one of post_id and content; include_replies goes
+ * with post_id only.
+ */
+export type AuditCreate = {
+    /**
+     * Post Id
+     *
+     * The audited post
+     */
+    post_id?: string | null;
+    /**
+     * Include Replies
+     *
+     * Whether the post's direct replies are reviewed
+     */
+    include_replies?: boolean;
+    /**
+     * Content
+     *
+     * Text to review, when no post_id is given
+     */
+    content?: string | null;
+};
+
+/**
+ * AuditDetails
+ *
+ * The validated review and how it was made.
+ */
+export type AuditDetails = {
+    /**
+     * Summary
+     *
+     * What the text says, in at most three sentences
+     */
+    summary: string;
+    /**
+     * Suggested Tags
+     *
+     * Up to five short lowercase topic tags
+     */
+    suggested_tags: Array<string>;
+    /**
+     * Findings
+     *
+     * Policy concerns, most severe first; empty when there are none
+     */
+    findings: Array<Finding>;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Prompt Version
+     */
+    prompt_version: string;
+    usage: TokenUsage | null;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number;
+};
+
+/**
+ * AuditEnvelope
+ */
+export type AuditEnvelope = {
+    audit: AuditPublic;
+};
+
+/**
+ * AuditError
+ */
+export type AuditError = {
+    /**
+     * Code
+     *
+     * Stable UPPER_SNAKE code, e.g. MODEL_TIMEOUT
+     */
+    code: string;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
+ * AuditPage
+ */
+export type AuditPage = {
+    /**
+     * Audits
+     */
+    audits: Array<AuditPublic>;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Has More
+     */
+    has_more: boolean;
+};
+
+/**
+ * AuditPublic
+ */
+export type AuditPublic = {
+    /**
+     * Post Id
+     *
+     * The audited post
+     */
+    post_id: string | null;
+    /**
+     * Include Replies
+     *
+     * Whether the post's direct replies are reviewed
+     */
+    include_replies: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Team
+     *
+     * The team's name
+     */
+    team: string;
+    /**
+     * Content
+     *
+     * The audited text, for text audits
+     */
+    content: string | null;
+    status: AuditStatus;
+    /**
+     * Attempts
+     *
+     * Review attempts made so far
+     */
+    attempts: number;
+    /**
+     * Next Attempt At
+     *
+     * When a pending audit is next tried
+     */
+    next_attempt_at: string | null;
+    /**
+     * The review, once completed
+     */
+    details: AuditDetails | null;
+    /**
+     * Why the last attempt failed; final when status is failed
+     */
+    error: AuditError | null;
+    review_status: ReviewStatus;
+    /**
+     * Review Note
+     */
+    review_note: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Completed At
+     */
+    completed_at: string | null;
+};
+
+/**
+ * AuditStatus
+ */
+export type AuditStatus = 'pending' | 'running' | 'completed' | 'failed';
+
+/**
+ * AuditUpdate
+ *
+ * A person's review of the findings; the findings themselves never change.
+ */
+export type AuditUpdate = {
+    /**
+     * accepted, dismissed, or back to unreviewed
+     */
+    review_status?: ReviewStatus;
+    /**
+     * Review Note
+     *
+     * Free text; null clears it
+     */
+    review_note?: string | null;
+};
+
+/**
+ * Category
+ */
+export type Category = 'personal_data' | 'abuse' | 'harassment' | 'hate' | 'spam' | 'self_harm' | 'violence' | 'sexual' | 'misinformation' | 'other';
+
+/**
  * DatabaseHealth
  */
 export type DatabaseHealth = {
@@ -128,6 +335,26 @@ export type ErrorResponse = {
 };
 
 /**
+ * Finding
+ */
+export type Finding = {
+    category: Category;
+    severity: Severity;
+    /**
+     * Evidence
+     *
+     * The exact words of the text that raise the concern
+     */
+    evidence: string;
+    /**
+     * Explanation
+     *
+     * Why the evidence is a concern, in one or two sentences
+     */
+    explanation: string;
+};
+
+/**
  * Healthz
  */
 export type Healthz = {
@@ -151,6 +378,12 @@ export type Liveness = {
      * Status
      */
     status: 'ok';
+    /**
+     * Ai
+     *
+     * Whether AI reviews (audits) can run: see OPENAI_* settings
+     */
+    ai: 'configured' | 'not_configured';
 };
 
 /**
@@ -249,6 +482,16 @@ export type PostPublic = {
 };
 
 /**
+ * ReviewStatus
+ */
+export type ReviewStatus = 'unreviewed' | 'accepted' | 'dismissed';
+
+/**
+ * Severity
+ */
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/**
  * TeamCreate
  */
 export type TeamCreate = {
@@ -309,6 +552,24 @@ export type TeamPublic = {
      * Created At
      */
     created_at: string;
+};
+
+/**
+ * TokenUsage
+ */
+export type TokenUsage = {
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
 };
 
 export type GetHealthzData = {
@@ -934,3 +1195,370 @@ export type ListRepliesResponses = {
 };
 
 export type ListRepliesResponse = ListRepliesResponses[keyof ListRepliesResponses];
+
+export type ListAuditsData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Audits to skip
+         */
+        offset?: number;
+        /**
+         * Status
+         *
+         * Only this status
+         */
+        status?: AuditStatus | null;
+        /**
+         * Post Id
+         *
+         * Only this post's
+         */
+        post_id?: string | null;
+        /**
+         * Review Status
+         *
+         * Only this review status
+         */
+        review_status?: ReviewStatus | null;
+    };
+    url: '/v1/teams/{team}/audits';
+};
+
+export type ListAuditsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type ListAuditsError = ListAuditsErrors[keyof ListAuditsErrors];
+
+export type ListAuditsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditPage;
+};
+
+export type ListAuditsResponse = ListAuditsResponses[keyof ListAuditsResponses];
+
+export type CreateAuditData = {
+    body: AuditCreate;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Makes retries safe: the same key and body return the same audit; keys are per team
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/audits';
+};
+
+export type CreateAuditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type CreateAuditError = CreateAuditErrors[keyof CreateAuditErrors];
+
+export type CreateAuditResponses = {
+    /**
+     * Successful Response
+     */
+    202: AuditEnvelope;
+};
+
+export type CreateAuditResponse = CreateAuditResponses[keyof CreateAuditResponses];
+
+export type DeleteAuditData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Audit Id
+         */
+        audit_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/audits/{audit_id}';
+};
+
+export type DeleteAuditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type DeleteAuditError = DeleteAuditErrors[keyof DeleteAuditErrors];
+
+export type DeleteAuditResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteAuditResponse = DeleteAuditResponses[keyof DeleteAuditResponses];
+
+export type GetAuditData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Audit Id
+         */
+        audit_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/audits/{audit_id}';
+};
+
+export type GetAuditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type GetAuditError = GetAuditErrors[keyof GetAuditErrors];
+
+export type GetAuditResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditEnvelope;
+};
+
+export type GetAuditResponse = GetAuditResponses[keyof GetAuditResponses];
+
+export type ReviewAuditData = {
+    body: AuditUpdate;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Audit Id
+         */
+        audit_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/audits/{audit_id}';
+};
+
+export type ReviewAuditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict
+     */
+    409: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+};
+
+export type ReviewAuditError = ReviewAuditErrors[keyof ReviewAuditErrors];
+
+export type ReviewAuditResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditEnvelope;
+};
+
+export type ReviewAuditResponse = ReviewAuditResponses[keyof ReviewAuditResponses];
+
+export type RetryAuditData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Audit Id
+         */
+        audit_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/audits/{audit_id}/retry';
+};
+
+export type RetryAuditErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict
+     */
+    409: ErrorResponse;
+    /**
+     * Unprocessable Entity
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type RetryAuditError = RetryAuditErrors[keyof RetryAuditErrors];
+
+export type RetryAuditResponses = {
+    /**
+     * Successful Response
+     */
+    202: AuditEnvelope;
+};
+
+export type RetryAuditResponse = RetryAuditResponses[keyof RetryAuditResponses];

@@ -1,0 +1,28 @@
+from app.core.errors import AppError
+
+
+class AuditNotFound(AppError):
+    status_code = 404
+    code = "NOT_FOUND"
+    message = "Audit not found"
+
+
+class AiNotConfigured(AppError):
+    status_code = 503
+    code = "AI_NOT_CONFIGURED"
+    message = (
+        "AI reviews are not configured on this server: set OPENAI_API_KEY (and "
+        "optionally OPENAI_MODEL) for OpenAI, or OPENAI_BASE_URL for an "
+        "OpenAI-compatible server such as Ollama or vLLM, then restart the API"
+    )
+
+
+class IdempotencyKeyReused(AppError):
+    status_code = 422
+    code = "IDEMPOTENCY_KEY_REUSED"
+    message = "This Idempotency-Key was already used with a different request body"
+
+
+class AuditConflict(AppError):
+    status_code = 409
+    code = "CONFLICT"

@@ -1,0 +1,286 @@
+"""The audit row is the job. A worker claims due audits with `FOR UPDATE SKIP LOCKED`
+and a lease (a fresh token and an expiry), commits, calls the model outside any
+transaction, then writes the outcome only while the token is still its own: a worker
+whose lease expired and was re-claimed can no longer write, so every audit completes
+exactly once. Times come from the database's clock, shared by every host."""
+
+import random
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    Executable,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from app.ai.client import Review
+from app.ai.exceptions import ModelCallFailed
+from app.ai.prompt import PROMPT_VERSION
+from app.audits.models import Audit, AuditStatus
+from app.posts.models import Post
+
+# A thread is reviewed with at most this many of its direct replies, oldest first.
+MAX_REPLIES_REVIEWED = 100
+# Upstream Retry-After is honoured, up to a day.
+MAX_RETRY_AFTER_SECONDS = 86_400.0
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: UUID
+    lease_token: UUID
+    attempts: int
+    team_id: UUID
+    post_id: UUID | None
+    include_replies: bool
+    content: str | None
+
+
+def _seconds(name: str) -> Any:
+    return func.make_interval(0, 0, 0, 0, 0, 0, bindparam(name))
+
+
+def _is(status: AuditStatus) -> Any:
+    # A literal, not a bind parameter: the planner can then match the partial
+    # queue indexes (`WHERE status = 'pending'`) even in a generic plan.
+    return col(Audit.status) == literal_column(f"'{status.value}'")
+
+
+def _held() -> list[Any]:
+    return [
+        col(Audit.id) == bindparam("claimed_id"),
+        col(Audit.lease_token) == bindparam("claimed_token"),
+    ]
+
+
+_DUE = (
+    select(col(Audit.id))
+    .where(
+        or_(
+            and_(_is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()),
+            # A worker that died mid-call leaves its lease behind to expire.
+            and_(
+                _is(AuditStatus.RUNNING),
+                col(Audit.lease_expires_at) < func.now(),
+                col(Audit.attempts) < bindparam("max_attempts"),
+            ),
+        )
+    )
+    .order_by(col(Audit.run_after))
+    .limit(bindparam("capacity"))
+    .with_for_update(skip_locked=True)
+    .cte("due")
+)
+_CLAIM = (
+    update(Audit)
+    .where(col(Audit.id).in_(select(_DUE.c.id)))
+    .values(
+        status=AuditStatus.RUNNING,
+        attempts=col(Audit.attempts) + 1,
+        lease_token=func.gen_random_uuid(),
+        lease_expires_at=func.now() + _seconds("lease_seconds"),
+        updated_at=func.now(),
+    )
+    .returning(
+        col(Audit.id),
+        col(Audit.lease_token),
+        col(Audit.attempts),
+        col(Audit.team_id),
+        col(Audit.post_id),
+        col(Audit.include_replies),
+        col(Audit.content),
+    )
+)
+# Leases that expired with no attempt left: their audits fail instead of waiting.
+_ABANDONED = (
+    update(Audit)
+    .where(
+        _is(AuditStatus.RUNNING),
+        col(Audit.lease_expires_at) < func.now(),
+        col(Audit.attempts) >= bindparam("max_attempts"),
+    )
+    .values(
+        status=AuditStatus.FAILED,
+        error={
+            "code": "WORKER_LOST",
+            "message": "The worker reviewing this audit stopped before it "
+            "finished, and no attempts are left",
+        },
+        lease_token=None,
+        lease_expires_at=None,
+        updated_at=func.now(),
+    )
+    .returning(col(Audit.id))
+)
+_COMPLETE = (
+    update(Audit)
+    .where(*_held())
+    .values(
+        status=AuditStatus.COMPLETED,
+        details=bindparam("details"),
+        error=None,
+        lease_token=None,
+        lease_expires_at=None,
+        completed_at=func.now(),
+        updated_at=func.now(),
+    )
+    .returning(col(Audit.id))
+)
+_RETRY_LATER = (
+    update(Audit)
+    .where(*_held())
+    .values(
+        status=AuditStatus.PENDING,
+        error=bindparam("failure"),
+        run_after=func.now() + _seconds("delay"),
+        lease_token=None,
+        lease_expires_at=None,
+        updated_at=func.now(),
+    )
+    .returning(col(Audit.id))
+)
+_FAIL = (
+    update(Audit)
+    .where(*_held())
+    .values(
+        status=AuditStatus.FAILED,
+        error=bindparam("failure"),
+        lease_token=None,
+        lease_expires_at=None,
+        updated_at=func.now(),
+    )
+    .returning(col(Audit.id))
+)
+# A worker that stops on purpose hands its audits back at once, and the
+# interrupted attempt does not count.
+_RELEASE = (
+    update(Audit)
+    .where(*_held())
+    .values(
+        status=AuditStatus.PENDING,
+        attempts=col(Audit.attempts) - 1,
+        run_after=func.now(),
+        lease_token=None,
+        lease_expires_at=None,
+        updated_at=func.now(),
+    )
+    .returning(col(Audit.id))
+)
+_POST = select(col(Post.author_name), col(Post.content), col(Post.tags)).where(
+    col(Post.id) == bindparam("audited_post_id"),
+    col(Post.team_id) == bindparam("audited_team_id"),
+    col(Post.deleted_at).is_(None),
+)
+_REPLIES = (
+    select(col(Post.author_name), col(Post.content))
+    .where(
+        col(Post.parent_post_id) == bindparam("audited_post_id"),
+        col(Post.team_id) == bindparam("audited_team_id"),
+        col(Post.deleted_at).is_(None),
+    )
+    .order_by(col(Post.created_at), col(Post.id))
+    .limit(MAX_REPLIES_REVIEWED)
+)
+
+
+async def _execute(
+    session: AsyncSession, statement: Executable, params: dict[str, Any]
+) -> Any:
+    connection = await session.connection()
+    return await connection.execute(statement, params)
+
+
+async def claim(
+    session: AsyncSession, *, capacity: int, lease_seconds: float, max_attempts: int
+) -> list[Claim]:
+    params = {
+        "capacity": capacity,
+        "lease_seconds": lease_seconds,
+        "max_attempts": max_attempts,
+    }
+    rows = (await _execute(session, _CLAIM, params)).all()
+    return [Claim(**row._mapping) for row in rows]
+
+
+async def fail_abandoned(session: AsyncSession, *, max_attempts: int) -> list[UUID]:
+    result = await _execute(session, _ABANDONED, {"max_attempts": max_attempts})
+    return list(result.scalars())
+
+
+async def document(session: AsyncSession, claim: Claim) -> dict[str, Any] | None:
+    """What the model reviews, or None when the audited post is gone."""
+    if claim.content is not None:
+        return {"text": claim.content}
+    params = {"audited_post_id": claim.post_id, "audited_team_id": claim.team_id}
+    post = (await _execute(session, _POST, params)).one_or_none()
+    if post is None:
+        return None
+    reviewed: dict[str, Any] = {
+        "post": {"author": post.author_name, "content": post.content, "tags": post.tags}
+    }
+    if claim.include_replies:
+        replies = (await _execute(session, _REPLIES, params)).all()
+        reviewed["replies"] = [
+            {"author": reply.author_name, "content": reply.content} for reply in replies
+        ]
+    return reviewed
+
+
+def _held_params(claim: Claim) -> dict[str, Any]:
+    return {"claimed_id": claim.id, "claimed_token": claim.lease_token}
+
+
+async def complete(session: AsyncSession, claim: Claim, review: Review) -> bool:
+    details = {
+        **review.findings.model_dump(mode="json"),
+        "model": review.model,
+        "prompt_version": PROMPT_VERSION,
+        "usage": review.usage.model_dump() if review.usage else None,
+        "latency_ms": review.latency_ms,
+    }
+    params = {**_held_params(claim), "details": details}
+    return (await _execute(session, _COMPLETE, params)).scalar() is not None
+
+
+def backoff_seconds(
+    attempts: int, base: float, cap: float, retry_after: float | None
+) -> float:
+    """Exponential backoff with jitter (so workers spread out after an outage),
+    never sooner than the upstream asked."""
+    delay: float = min(cap, base * 2 ** (attempts - 1)) * random.uniform(0.8, 1.0)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER_SECONDS))
+    return delay
+
+
+async def record_failure(
+    session: AsyncSession,
+    claim: Claim,
+    failure: ModelCallFailed,
+    *,
+    delay: float | None,
+) -> bool:
+    """Schedules the next attempt after `delay`, or fails the audit when None."""
+    params: dict[str, Any] = {
+        **_held_params(claim),
+        "failure": {"code": failure.code, "message": failure.message},
+    }
+    if delay is None:
+        statement = _FAIL
+    else:
+        statement = _RETRY_LATER
+        params["delay"] = delay
+    return (await _execute(session, statement, params)).scalar() is not None
+
+
+async def release(session: AsyncSession, claim: Claim) -> bool:
+    return (await _execute(session, _RELEASE, _held_params(claim))).scalar() is not None

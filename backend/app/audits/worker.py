@@ -1,0 +1,218 @@
+"""Workers process queued audits. One runs inside each API process by default;
+`looped worker` starts more. They share nothing but the database, so any number on
+any number of hosts can run at once."""
+
+import asyncio
+import logging
+from contextlib import suppress
+
+import asyncpg
+from asyncpg import PostgresError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.ai.client import Reviewer
+from app.ai.exceptions import ModelCallFailed
+from app.audits import queue
+from app.audits.models import AuditStatus
+from app.audits.service import AUDIT_CHANNEL
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.logging import audit_id_var
+from app.core.metrics import AUDIT_ATTEMPTS, AUDITS
+
+logger = logging.getLogger("app.audits.worker")
+
+_POST_GONE = ModelCallFailed(
+    "POST_NOT_FOUND",
+    "The audited post was deleted before it could be reviewed",
+    retryable=False,
+)
+
+
+class Worker:
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self._database = database
+        self._settings = settings
+        self._reviewer = Reviewer(settings)
+        self._wake = asyncio.Event()
+        self._in_flight: dict[asyncio.Task[None], queue.Claim] = {}
+        self._listener: AsyncConnection | None = None
+        self._subscription: asyncpg.Connection | None = None
+        self._notifications_up = True
+
+    async def run(self) -> None:
+        """Processes audits until cancelled; then hands back what it holds."""
+        await self._listen()
+        logger.info(
+            "audit worker started",
+            extra={
+                "concurrency": self._settings.audit_concurrency,
+                "model": self._reviewer.model,
+            },
+        )
+        try:
+            while True:
+                await self._listen()
+                await self._fill()
+                await self._wait()
+        finally:
+            await asyncio.shield(self._shutdown())
+
+    async def _listen(self) -> None:
+        """Subscribes to queue notifications, again after a lost connection.
+
+        Notifications wake the worker the moment an audit is queued; polling still
+        finds retries that come due and leases that expire, and covers any gap."""
+        if self._subscription is not None and not self._subscription.is_closed():
+            return
+        await self._drop_listener()
+        try:
+            self._listener = await self._database.engine.connect()
+            raw = await self._listener.get_raw_connection()
+            subscription = raw.driver_connection
+            assert isinstance(subscription, asyncpg.Connection)
+            await subscription.add_listener(AUDIT_CHANNEL, self._notified)
+            # A lost connection wakes the loop too, which then subscribes again.
+            subscription.add_termination_listener(self._notified)
+            self._subscription = subscription
+        except (OSError, SQLAlchemyError, PostgresError):
+            await self._drop_listener()
+            if self._notifications_up:
+                logger.warning("audit notifications lost; polling until back")
+            self._notifications_up = False
+            return
+        self._notifications_up = True
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _drop_listener(self) -> None:
+        if self._listener is not None:
+            # The connection may be dead: take it out of the pool rather than
+            # returning it.
+            with suppress(OSError, SQLAlchemyError, PostgresError):
+                await self._listener.invalidate()
+                await self._listener.close()
+        self._listener = None
+        self._subscription = None
+
+    async def _fill(self) -> None:
+        capacity = self._settings.audit_concurrency - len(self._in_flight)
+        if capacity <= 0:
+            return
+        try:
+            claims = await self._claim(capacity)
+        except (OSError, SQLAlchemyError):
+            logger.exception("could not claim audits")
+            return
+        for claim in claims:
+            task = asyncio.create_task(self._process(claim))
+            self._in_flight[task] = claim
+            task.add_done_callback(self._finished)
+
+    async def _claim(self, capacity: int) -> list[queue.Claim]:
+        settings = self._settings
+        async with self._database.sessionmaker() as session, session.begin():
+            for audit_id in await queue.fail_abandoned(
+                session, max_attempts=settings.audit_max_attempts
+            ):
+                AUDITS.labels(AuditStatus.FAILED).inc()
+                logger.warning("audit lost its worker", extra={"audit_id": audit_id})
+            return await queue.claim(
+                session,
+                capacity=capacity,
+                lease_seconds=settings.audit_lease_seconds,
+                max_attempts=settings.audit_max_attempts,
+            )
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.pop(task, None)
+        self._wake.set()
+
+    async def _wait(self) -> None:
+        with suppress(TimeoutError):
+            async with asyncio.timeout(self._settings.audit_poll_seconds):
+                await self._wake.wait()
+        self._wake.clear()
+
+    async def _process(self, claim: queue.Claim) -> None:
+        audit_id_var.set(str(claim.id))
+        try:
+            async with self._database.read_sessionmaker() as session:
+                reviewed = await queue.document(session, claim)
+            if reviewed is None:
+                await self._failed(claim, _POST_GONE)
+                return
+            try:
+                review = await self._reviewer.review(reviewed)
+            except ModelCallFailed as failure:
+                await self._failed(claim, failure)
+                return
+            async with self._database.sessionmaker() as session, session.begin():
+                written = await queue.complete(session, claim, review)
+            self._count(written, "completed", AuditStatus.COMPLETED)
+            if written:
+                logger.info(
+                    "audit completed",
+                    extra={
+                        "attempt": claim.attempts,
+                        "findings": len(review.findings.findings),
+                        "latency_ms": review.latency_ms,
+                    },
+                )
+        except (OSError, SQLAlchemyError):
+            # The lease expires and another attempt picks the audit up.
+            logger.exception("audit attempt could not be recorded")
+
+    async def _failed(self, claim: queue.Claim, failure: ModelCallFailed) -> None:
+        settings = self._settings
+        retry = failure.retryable and claim.attempts < settings.audit_max_attempts
+        delay = (
+            queue.backoff_seconds(
+                claim.attempts,
+                settings.audit_backoff_seconds,
+                settings.audit_backoff_max_seconds,
+                failure.retry_after,
+            )
+            if retry
+            else None
+        )
+        async with self._database.sessionmaker() as session, session.begin():
+            written = await queue.record_failure(session, claim, failure, delay=delay)
+        if retry:
+            self._count(written, "retry", AuditStatus.PENDING)
+        else:
+            self._count(written, "failed", AuditStatus.FAILED)
+        if written:
+            logger.warning(
+                "audit attempt failed",
+                extra={
+                    "attempt": claim.attempts,
+                    "code": failure.code,
+                    "retry_in_s": round(delay, 3) if delay is not None else None,
+                },
+            )
+
+    def _count(self, written: bool, outcome: str, status: AuditStatus) -> None:
+        if not written:
+            logger.warning("audit lease lost; outcome discarded")
+            return
+        AUDIT_ATTEMPTS.labels(outcome).inc()
+        AUDITS.labels(status).inc()
+
+    async def _shutdown(self) -> None:
+        held = list(self._in_flight.items())
+        for task, _ in held:
+            task.cancel()
+        await asyncio.gather(*(task for task, _ in held), return_exceptions=True)
+        try:
+            if held:
+                async with self._database.sessionmaker() as session, session.begin():
+                    for _, claim in held:
+                        await queue.release(session, claim)
+        except (OSError, SQLAlchemyError):
+            logger.warning("could not hand back audits; their leases will expire")
+        await self._drop_listener()
+        await self._reviewer.close()
+        logger.info("audit worker stopped", extra={"released": len(held)})
