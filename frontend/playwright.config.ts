@@ -1,5 +1,5 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
+import { API_PORT, API_URL, apiEnv, MODEL_PORT, WEB_PORT, WEB_URL } from "./e2e/support/servers";
 
 const chromiumPath = process.env.CHROMIUM_PATH;
 if (!chromiumPath) {
@@ -10,24 +10,21 @@ if (!chromiumPath) {
   );
 }
 
-const API_PORT = 18000;
-const WEB_PORT = 13000;
-const apiUrl = `http://127.0.0.1:${API_PORT}`;
-const webUrl = `http://127.0.0.1:${WEB_PORT}`;
-const e2eDataDir = fileURLToPath(new URL("../backend/.data/e2e", import.meta.url));
 // Both servers may need to migrate or cold-start an embedded database first.
 const startupTimeout = 120_000;
 
 export default defineConfig({
   testDir: "./e2e",
   outputDir: "./test-results",
+  globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   timeout: 30_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
-    baseURL: webUrl,
+    baseURL: WEB_URL,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
   },
@@ -54,15 +51,16 @@ export default defineConfig({
   ],
   webServer: [
     {
+      // The backend suite's scripted OpenAI-compatible server: audits get real findings.
+      command: `cd ../backend && .venv/bin/python -m tests.support.model_server --port ${MODEL_PORT}`,
+      port: MODEL_PORT,
+      reuseExistingServer: false,
+      timeout: startupTimeout,
+    },
+    {
       command: `../backend/.venv/bin/looped serve --migrate --host 127.0.0.1 --port ${API_PORT}`,
-      url: `${apiUrl}/health`,
-      env: {
-        // Always the embedded server, whatever DATABASE_URL the shell has.
-        DATABASE_URL: "",
-        DATA_DIR: e2eDataDir,
-        ENVIRONMENT: "test",
-        BUILD_SHA: "e2e-sha",
-      },
+      url: `${API_URL}/health`,
+      env: apiEnv,
       reuseExistingServer: false,
       timeout: startupTimeout,
       // A plain kill would leave the API's embedded PostgreSQL running.
@@ -70,9 +68,9 @@ export default defineConfig({
     },
     {
       command: `npx next start -H 127.0.0.1 -p ${WEB_PORT}`,
-      url: webUrl,
+      url: WEB_URL,
       env: {
-        API_BASE_URL: apiUrl,
+        API_BASE_URL: API_URL,
         NEXT_TELEMETRY_DISABLED: "1",
       },
       reuseExistingServer: false,

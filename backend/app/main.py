@@ -1,4 +1,5 @@
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from importlib.metadata import version
@@ -39,6 +40,16 @@ async def audit_worker(database: Database, settings: Settings) -> AsyncIterator[
             await task
 
 
+def settle_garbage_collector() -> None:
+    """Objects made at start-up (modules, routes, schemas) live as long as the
+    process: frozen, later collections skip them, and a higher first threshold
+    makes collections rarer. With the defaults, collections under load showed as
+    pauses of tens of milliseconds in the latency tail (see `make bench`)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1_000)
+
+
 async def metrics(_: Request) -> Response:
     body, content_type = render_metrics()
     return Response(body, media_type=content_type)
@@ -59,6 +70,7 @@ def create_app(
             return
         url = await anyio.to_thread.run_sync(resolve_database_url, settings)
         app.state.database = Database.connect(url, settings)
+        settle_garbage_collector()
         try:
             async with audit_worker(app.state.database, settings):
                 yield
@@ -73,7 +85,7 @@ def create_app(
         docs_url="/v1/docs",
         redoc_url="/v1/redoc",
         generate_unique_id_function=operation_id,
-        responses=error_responses(500),
+        responses=error_responses(500, 503),
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -67,7 +67,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def test_database(engine: AsyncEngine) -> AsyncIterator[Database]:
+async def test_database(
+    engine: AsyncEngine, settings: Settings
+) -> AsyncIterator[Database]:
     """The app's Database, with every session inside one outer transaction that the
     test rolls back: requests still begin and commit, as savepoints."""
     async with engine.connect() as connection:
@@ -77,7 +79,13 @@ async def test_database(engine: AsyncEngine) -> AsyncIterator[Database]:
             expire_on_commit=False,
             join_transaction_mode="create_savepoint",
         )
-        yield Database(engine, sessionmaker, sessionmaker)
+        yield Database(
+            engine,
+            sessionmaker,
+            sessionmaker,
+            asyncio.Semaphore(settings.db_pool_size),
+            settings.db_pool_timeout,
+        )
         await transaction.rollback()
 
 

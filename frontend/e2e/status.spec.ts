@@ -12,7 +12,7 @@ function card(page: Page, name: string): Locator {
 test("the status page reports the API build and a migrated database", async ({
   page,
 }, testInfo) => {
-  await page.goto("/");
+  await page.goto("/status");
 
   await expect(page).toHaveTitle("Looped Needle");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Looped Needle");
@@ -35,7 +35,7 @@ test("the status page reports the API build and a migrated database", async ({
 
 test("the status page fits a phone screen", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto("/");
+  await page.goto("/status");
 
   await expect(field(card(page, "API"), "Build")).toHaveText("e2e-sha");
   const overflow = await page.evaluate(
@@ -48,7 +48,7 @@ test("the status page fits a phone screen", async ({ page }, testInfo) => {
 });
 
 test("the browser reaches the API same-origin through the frontend", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/status");
 
   const healthz = await page.evaluate(async () => {
     const response = await fetch("/v1/healthz");

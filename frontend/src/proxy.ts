@@ -1,5 +1,22 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { resolveBaseUrl } from "@/lib/api-config";
+import { bearer, decodeSession, SESSION_COOKIE } from "@/lib/session";
+
+/**
+ * Headers for the API: the signed-in team's key on that team's paths only, so the
+ * key lives in an httpOnly cookie and never in client JavaScript. The cookie itself
+ * stays here: the API has no use for it.
+ */
+export function forwardedHeaders(request: NextRequest): Headers {
+  const headers = new Headers(request.headers);
+  headers.delete("cookie");
+  const session = decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
+  const teamPath = session && `/v1/teams/${encodeURIComponent(session.team)}/`;
+  if (session && teamPath && request.nextUrl.pathname.startsWith(teamPath)) {
+    headers.set("Authorization", bearer(session).Authorization);
+  }
+  return headers;
+}
 
 /**
  * Forwards the browser's same-origin `/v1/*` calls to the API. A `rewrites()`
@@ -9,7 +26,9 @@ import { resolveBaseUrl } from "@/lib/api-config";
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const apiBaseUrl = resolveBaseUrl({ isServer: true, apiBaseUrl: process.env.API_BASE_URL });
-  return NextResponse.rewrite(new URL(`${pathname}${search}`, apiBaseUrl));
+  return NextResponse.rewrite(new URL(`${pathname}${search}`, apiBaseUrl), {
+    request: { headers: forwardedHeaders(request) },
+  });
 }
 
 export const config = {

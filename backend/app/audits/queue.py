@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    Executable,
     and_,
     bindparam,
     func,
@@ -26,6 +25,7 @@ from app.ai.client import Review
 from app.ai.exceptions import ModelCallFailed
 from app.ai.prompt import PROMPT_VERSION
 from app.audits.models import Audit, AuditStatus
+from app.core.db import execute
 from app.posts.models import Post
 
 # A thread is reviewed with at most this many of its direct replies, oldest first.
@@ -192,13 +192,6 @@ _REPLIES = (
 )
 
 
-async def _execute(
-    session: AsyncSession, statement: Executable, params: dict[str, Any]
-) -> Any:
-    connection = await session.connection()
-    return await connection.execute(statement, params)
-
-
 async def claim(
     session: AsyncSession, *, capacity: int, lease_seconds: float, max_attempts: int
 ) -> list[Claim]:
@@ -207,12 +200,12 @@ async def claim(
         "lease_seconds": lease_seconds,
         "max_attempts": max_attempts,
     }
-    rows = (await _execute(session, _CLAIM, params)).all()
+    rows = (await execute(session, _CLAIM, params)).all()
     return [Claim(**row._mapping) for row in rows]
 
 
 async def fail_abandoned(session: AsyncSession, *, max_attempts: int) -> list[UUID]:
-    result = await _execute(session, _ABANDONED, {"max_attempts": max_attempts})
+    result = await execute(session, _ABANDONED, {"max_attempts": max_attempts})
     return list(result.scalars())
 
 
@@ -221,14 +214,14 @@ async def document(session: AsyncSession, claim: Claim) -> dict[str, Any] | None
     if claim.content is not None:
         return {"text": claim.content}
     params = {"audited_post_id": claim.post_id, "audited_team_id": claim.team_id}
-    post = (await _execute(session, _POST, params)).one_or_none()
+    post = (await execute(session, _POST, params)).one_or_none()
     if post is None:
         return None
     reviewed: dict[str, Any] = {
         "post": {"author": post.author_name, "content": post.content, "tags": post.tags}
     }
     if claim.include_replies:
-        replies = (await _execute(session, _REPLIES, params)).all()
+        replies = (await execute(session, _REPLIES, params)).all()
         reviewed["replies"] = [
             {"author": reply.author_name, "content": reply.content} for reply in replies
         ]
@@ -248,7 +241,7 @@ async def complete(session: AsyncSession, claim: Claim, review: Review) -> bool:
         "latency_ms": review.latency_ms,
     }
     params = {**_held_params(claim), "details": details}
-    return (await _execute(session, _COMPLETE, params)).scalar() is not None
+    return (await execute(session, _COMPLETE, params)).scalar() is not None
 
 
 def backoff_seconds(
@@ -279,8 +272,8 @@ async def record_failure(
     else:
         statement = _RETRY_LATER
         params["delay"] = delay
-    return (await _execute(session, statement, params)).scalar() is not None
+    return (await execute(session, statement, params)).scalar() is not None
 
 
 async def release(session: AsyncSession, claim: Claim) -> bool:
-    return (await _execute(session, _RELEASE, _held_params(claim))).scalar() is not None
+    return (await execute(session, _RELEASE, _held_params(claim))).scalar() is not None

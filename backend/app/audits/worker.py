@@ -119,12 +119,14 @@ class Worker:
             ):
                 AUDITS.labels(AuditStatus.FAILED).inc()
                 logger.warning("audit lost its worker", extra={"audit_id": audit_id})
-            return await queue.claim(
+            claims = await queue.claim(
                 session,
                 capacity=capacity,
                 lease_seconds=settings.audit_lease_seconds,
                 max_attempts=settings.audit_max_attempts,
             )
+        AUDITS.labels(AuditStatus.RUNNING).inc(len(claims))
+        return claims
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.pop(task, None)

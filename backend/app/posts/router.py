@@ -35,6 +35,9 @@ async def list_posts(
     parent_post_id: Annotated[
         UUID | None, Query(description="Only direct replies to this post")
     ] = None,
+    threads_only: Annotated[
+        bool, Query(description="Only threads: leave replies out")
+    ] = False,
 ) -> PostPage:
     return await service.list_posts(
         session,
@@ -43,6 +46,7 @@ async def list_posts(
         offset=offset,
         tag=tag.strip().lower() if tag is not None else None,
         parent_post_id=parent_post_id,
+        threads_only=threads_only,
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from app.core.db import execute
 from app.core.models import utcnow
 from app.posts.exceptions import ParentNotFound, PostNotFound
 from app.posts.models import Post, PostCreate, PostPage, PostPublic
@@ -69,22 +70,26 @@ def _order(
     return created_at.asc(), id_.asc()
 
 
-def _filters(tag: bool, parent: bool) -> list[ColumnElement[bool]]:
+def _filters(tag: bool, parent: bool, threads: bool) -> list[ColumnElement[bool]]:
     conditions = _live()
     if tag:
         conditions.append(col(Post.tags).contains(bindparam("tag")))
     if parent:
         conditions.append(col(Post.parent_post_id) == bindparam("parent_post_id"))
+    if threads:
+        conditions.append(col(Post.parent_post_id).is_(None))
     return conditions
 
 
 @cache
-def _page_query(tag: bool, parent: bool, newest_first: bool) -> Executable:
+def _page_query(
+    tag: bool, parent: bool, threads: bool, newest_first: bool
+) -> Executable:
     # The page is cut first; reply counts are then computed for its rows only,
     # not for every post the window count has to see.
     page = (
         select(*_COLUMNS, func.count().over().label("total"))
-        .where(*_filters(tag, parent))
+        .where(*_filters(tag, parent, threads))
         .order_by(*_order(col(Post.created_at), col(Post.id), newest_first))
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
@@ -96,8 +101,8 @@ def _page_query(tag: bool, parent: bool, newest_first: bool) -> Executable:
 
 
 @cache
-def _count_query(tag: bool, parent: bool) -> Executable:
-    return select(func.count()).select_from(Post).where(*_filters(tag, parent))
+def _count_query(tag: bool, parent: bool, threads: bool) -> Executable:
+    return select(func.count()).select_from(Post).where(*_filters(tag, parent, threads))
 
 
 _GET = select(*_COLUMNS, _reply_count(col(Post.id))).where(
@@ -147,13 +152,6 @@ def _public(row: Any, team: str) -> PostPublic:
     )
 
 
-async def _execute(
-    session: AsyncSession, statement: Executable, params: dict[str, Any]
-) -> Any:
-    connection = await session.connection()
-    return await connection.execute(statement, params)
-
-
 async def _page(
     session: AsyncSession,
     key: AuthenticatedKey,
@@ -161,16 +159,17 @@ async def _page(
     *,
     tag: bool,
     parent: bool,
+    threads: bool,
     newest_first: bool,
 ) -> PostPage:
-    rows = (
-        await _execute(session, _page_query(tag, parent, newest_first), params)
-    ).all()
+    page_query = _page_query(tag, parent, threads, newest_first)
+    rows = (await execute(session, page_query, params)).all()
     if rows:
         total = rows[0].total
     else:
         # Past the last page the window count has no row to ride on.
-        total = (await _execute(session, _count_query(tag, parent), params)).scalar()
+        count_query = _count_query(tag, parent, threads)
+        total = (await execute(session, count_query, params)).scalar()
     posts = [_public(row, key.team_name) for row in rows]
     has_more = params["offset"] + len(posts) < total
     return PostPage(posts=posts, total=total, has_more=has_more)
@@ -184,6 +183,7 @@ async def list_posts(
     offset: int,
     tag: str | None,
     parent_post_id: UUID | None,
+    threads_only: bool,
 ) -> PostPage:
     params = {
         "owner_team_id": key.team_id,
@@ -198,6 +198,7 @@ async def list_posts(
         params,
         tag=tag is not None,
         parent=parent_post_id is not None,
+        threads=threads_only,
         newest_first=True,
     )
 
@@ -217,16 +218,24 @@ async def list_replies(
         "limit": limit,
         "offset": offset,
     }
-    if not (await _execute(session, _EXISTS, params)).scalar():
+    if not (await execute(session, _EXISTS, params)).scalar():
         raise PostNotFound(details={"post_id": str(post_id)})
-    return await _page(session, key, params, tag=False, parent=True, newest_first=False)
+    return await _page(
+        session,
+        key,
+        params,
+        tag=False,
+        parent=True,
+        threads=False,
+        newest_first=False,
+    )
 
 
 async def get_post(
     session: AsyncSession, key: AuthenticatedKey, post_id: UUID
 ) -> PostPublic:
     params = {"owner_team_id": key.team_id, "target_post_id": post_id}
-    row = (await _execute(session, _GET, params)).one_or_none()
+    row = (await execute(session, _GET, params)).one_or_none()
     if row is None:
         raise PostNotFound(details={"post_id": str(post_id)})
     return _public(row, key.team_name)
@@ -244,7 +253,7 @@ async def create_post(
     )
     values = post.model_dump(exclude={"deleted_at"})
     statement = _INSERT if post.parent_post_id is None else _INSERT_REPLY
-    if (await _execute(session, statement, values)).scalar() is None:
+    if (await execute(session, statement, values)).scalar() is None:
         raise ParentNotFound(details={"parent_post_id": str(post.parent_post_id)})
     fields = post.model_dump(exclude={"team_id", "deleted_at"})
     return PostPublic.model_construct(team=key.team_name, reply_count=0, **fields)
@@ -254,5 +263,5 @@ async def delete_post(
     session: AsyncSession, key: AuthenticatedKey, post_id: UUID
 ) -> None:
     params = {"owner_team_id": key.team_id, "target_post_id": post_id, "now": utcnow()}
-    if (await _execute(session, _DELETE, params)).scalar() is None:
+    if (await execute(session, _DELETE, params)).scalar() is None:
         raise PostNotFound(details={"post_id": str(post_id)})

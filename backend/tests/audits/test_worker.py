@@ -335,6 +335,7 @@ async def test_attempts_are_counted_timed_and_logged_with_the_audit_id(
     before = {
         "retry": sample("audit_attempts_total", outcome="retry"),
         "completed": sample("audits_total", status="completed"),
+        "running": sample("audits_total", status="running"),
         "calls": sample("audit_model_call_duration_seconds_count", outcome="ok"),
     }
     configure_logging("INFO")  # into the captured stdout
@@ -345,6 +346,7 @@ async def test_attempts_are_counted_timed_and_logged_with_the_audit_id(
 
     assert sample("audit_attempts_total", outcome="retry") == before["retry"] + 1
     assert sample("audits_total", status="completed") == before["completed"] + 1
+    assert sample("audits_total", status="running") == before["running"] + 2
     assert (
         sample("audit_model_call_duration_seconds_count", outcome="ok")
         == before["calls"] + 1

@@ -221,6 +221,32 @@ async def test_delete_is_soft_and_final(
     assert page == {"posts": [], "total": 0, "has_more": False}
 
 
+async def test_threads_only_leaves_replies_out_of_the_page_and_the_total(
+    client: httpx.AsyncClient, team_a: TeamWithKey
+) -> None:
+    older = await make_post(client, team_a, tags=["ops"])
+    newer = await make_post(client, team_a)
+    await make_post(client, team_a, parent_post_id=older["id"], tags=["ops"])
+
+    def threads(**params: str) -> dict[str, str]:
+        return {"threads_only": "true", **params}
+
+    page = (
+        await client.get(posts_url(team_a), params=threads(), headers=team_a.headers)
+    ).json()
+    assert [p["id"] for p in page["posts"]] == [newer["id"], older["id"]]
+    assert page["total"] == 2
+    assert page["posts"][1]["reply_count"] == 1
+
+    tagged = (
+        await client.get(
+            posts_url(team_a), params=threads(tag="ops"), headers=team_a.headers
+        )
+    ).json()
+    assert [p["id"] for p in tagged["posts"]] == [older["id"]]
+    assert tagged["total"] == 1
+
+
 async def test_a_deleted_parent_cannot_take_replies(
     client: httpx.AsyncClient, team_a: TeamWithKey
 ) -> None:

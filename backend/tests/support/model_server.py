@@ -154,9 +154,10 @@ class ModelServer:
         return Handler
 
 
-# What the standalone server answers every review with: one finding, so a front end
-# under test has something to show and to accept.
-DEMO_REVIEW = findings(
+# What the standalone server answers every review with: findings, so a front end under
+# test has something to show and to accept, and late enough that it sees the audit run.
+DEMO_DELAY_SECONDS = 1.5
+DEMO_FINDINGS = findings(
     summary="A post that shares a phone number in public.",
     suggested_tags=["contact", "privacy"],
     items=[
@@ -174,6 +175,7 @@ DEMO_REVIEW = findings(
         },
     ],
 )
+DEMO_REVIEW = Reply(body=DEMO_FINDINGS.body, delay=DEMO_DELAY_SECONDS)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: "Looped Needle",
-  description: "Status of the Looped Needle API and its database",
+  description: "Team workspace for Looped Needle: posts, threads and AI audits",
 };
 
 export const viewport: Viewport = {

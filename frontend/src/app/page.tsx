@@ -1,10 +1,9 @@
-import { StatusView } from "@/components/status-view";
-import { loadSystemStatus } from "@/lib/status";
+import { redirect } from "next/navigation";
+import { getSession } from "@/lib/server-api";
 
-// A status page must reflect the API as it is now, never as it was at build time.
+// Depends on the visitor's cookie, so never prerendered.
 export const dynamic = "force-dynamic";
 
-export default async function StatusPage() {
-  const status = await loadSystemStatus();
-  return <StatusView status={status} checkedAt={new Date()} />;
+export default async function Home() {
+  redirect((await getSession()) ? "/posts" : "/sign-in");
 }

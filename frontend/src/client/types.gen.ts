@@ -584,6 +584,10 @@ export type GetHealthzErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type GetHealthzError = GetHealthzErrors[keyof GetHealthzErrors];
@@ -609,6 +613,10 @@ export type GetLivenessErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type GetLivenessError = GetLivenessErrors[keyof GetLivenessErrors];
@@ -688,6 +696,10 @@ export type ListTeamsErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type ListTeamsError = ListTeamsErrors[keyof ListTeamsErrors];
@@ -733,6 +745,10 @@ export type CreateTeamErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type CreateTeamError = CreateTeamErrors[keyof CreateTeamErrors];
@@ -783,6 +799,10 @@ export type ListApiKeysErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
@@ -833,6 +853,10 @@ export type CreateApiKeyErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
@@ -887,6 +911,10 @@ export type RevokeApiKeyErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
@@ -933,6 +961,12 @@ export type ListPostsData = {
          * Only direct replies to this post
          */
         parent_post_id?: string | null;
+        /**
+         * Threads Only
+         *
+         * Only threads: leave replies out
+         */
+        threads_only?: boolean;
     };
     url: '/v1/teams/{team}/posts';
 };
@@ -958,6 +992,10 @@ export type ListPostsErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type ListPostsError = ListPostsErrors[keyof ListPostsErrors];
@@ -1008,6 +1046,10 @@ export type CreatePostErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type CreatePostError = CreatePostErrors[keyof CreatePostErrors];
@@ -1062,6 +1104,10 @@ export type DeletePostErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type DeletePostError = DeletePostErrors[keyof DeletePostErrors];
@@ -1116,6 +1162,10 @@ export type GetPostErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type GetPostError = GetPostErrors[keyof GetPostErrors];
@@ -1183,6 +1233,10 @@ export type ListRepliesErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type ListRepliesError = ListRepliesErrors[keyof ListRepliesErrors];
@@ -1260,6 +1314,10 @@ export type ListAuditsErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type ListAuditsError = ListAuditsErrors[keyof ListAuditsErrors];
@@ -1376,6 +1434,10 @@ export type DeleteAuditErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type DeleteAuditError = DeleteAuditErrors[keyof DeleteAuditErrors];
@@ -1430,6 +1492,10 @@ export type GetAuditErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type GetAuditError = GetAuditErrors[keyof GetAuditErrors];
@@ -1488,6 +1554,10 @@ export type ReviewAuditErrors = {
      * Internal Server Error
      */
     500: ErrorResponse;
+    /**
+     * Service Unavailable
+     */
+    503: ErrorResponse;
 };
 
 export type ReviewAuditError = ReviewAuditErrors[keyof ReviewAuditErrors];

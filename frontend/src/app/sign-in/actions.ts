@@ -1,0 +1,51 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { listPosts } from "@/client";
+import { describeProblem, settle } from "@/lib/problem";
+import { bearer, encodeSession, SESSION_COOKIE } from "@/lib/session";
+
+export type SignInState = { error?: string; team?: string };
+
+const WRONG_KEY = "Wrong team name or API key. Check both and try again.";
+
+/**
+ * Checks the key against the API (the smallest read of the team's posts) before
+ * keeping it, so a typo is caught here rather than on the next page.
+ */
+export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const team = String(form.get("team") ?? "")
+    .trim()
+    .toLowerCase();
+  const key = String(form.get("key") ?? "").trim();
+  if (!team || !key) {
+    return { error: "Enter your team name and API key.", team };
+  }
+  const result = await settle(() =>
+    listPosts({
+      path: { team },
+      query: { limit: 1 },
+      headers: bearer({ team, key }),
+      cache: "no-store",
+    }),
+  );
+  if (!result.ok) {
+    const { status } = result.problem;
+    const wrongKey = status === 401 || status === 403 || status === 404 || status === 422;
+    return { error: wrongKey ? WRONG_KEY : describeProblem(result.problem).message, team };
+  }
+  const secure = (await headers()).get("x-forwarded-proto") === "https";
+  (await cookies()).set(SESSION_COOKIE, encodeSession({ team, key }), {
+    httpOnly: true,
+    sameSite: "strict",
+    secure,
+    path: "/",
+  });
+  redirect("/posts");
+}
+
+export async function signOut(): Promise<void> {
+  (await cookies()).delete(SESSION_COOKIE);
+  redirect("/sign-in?reason=signed-out");
+}

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { firstParam } from "@/lib/format";
+import { getSession } from "@/lib/server-api";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in · Looped Needle" };
+
+const REASONS: Record<string, string> = {
+  expired: "Your session has ended or your API key is no longer valid. Sign in again.",
+  "signed-out": "You are signed out.",
+};
+
+export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
+  const reason = REASONS[firstParam((await searchParams).reason) ?? ""];
+  // Signed in already: straight to work. With a reason (a refused key), show the form.
+  if (!reason && (await getSession())) {
+    redirect("/posts");
+  }
+  return (
+    <main id="main" className="page page-narrow stack">
+      <header className="masthead">
+        <h1>Looped Needle</h1>
+        <p className="lede">Sign in to your team's workspace</p>
+      </header>
+      {reason && (
+        <p className="notice notice-warn" role="status">
+          {reason}
+        </p>
+      )}
+      <section className="card">
+        <SignInForm />
+      </section>
+      <p className="muted small">
+        Your key is kept in a secure cookie on this site only.{" "}
+        <Link href="/status">API status</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,123 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { createPost } from "@/client";
+import { Field } from "@/components/field";
+import { ProblemView } from "@/components/problem-view";
+import { parseTags } from "@/lib/format";
+import type { ApiProblem } from "@/lib/problem";
+import { useApi } from "@/lib/use-api";
+
+type Props = {
+  team: string;
+  /** Set for a reply: the post it answers. Replies have no tags. */
+  parentPostId?: string;
+};
+
+export function PostForm({ team, parentPostId }: Props) {
+  const api = useApi();
+  const router = useRouter();
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [pending, setPending] = useState(false);
+  const [done, setDone] = useState("");
+  const isReply = parentPostId !== undefined;
+  const id = (name: string) => `${isReply ? "reply" : "post"}-${name}`;
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    setPending(true);
+    setDone("");
+    const result = await api(() =>
+      createPost({
+        path: { team },
+        body: {
+          author_name: String(data.get("author_name") ?? ""),
+          content: String(data.get("content") ?? ""),
+          ...(isReply
+            ? { parent_post_id: parentPostId }
+            : { tags: parseTags(String(data.get("tags") ?? "")) }),
+        },
+      }),
+    );
+    setPending(false);
+    if (!result.ok) {
+      setProblem(result.problem);
+      return;
+    }
+    setProblem(null);
+    // The author is likely to post again; only the text is cleared.
+    for (const name of ["content", "tags"]) {
+      const input = form.elements.namedItem(name);
+      if (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) {
+        input.value = "";
+      }
+    }
+    setDone(isReply ? "Reply posted." : "Post published.");
+    router.refresh();
+  }
+
+  const fields = problem?.fields ?? {};
+  const fieldNames = ["author_name", "content", "tags"];
+  // A problem the fields cannot show (rate limit, network) is shown above them.
+  const general = problem && !fieldNames.some((name) => fields[name]) ? problem : null;
+
+  return (
+    <form onSubmit={submit} className="stack">
+      {general && <ProblemView problem={general} />}
+      <Field id={id("author")} label="Your name" errors={fields.author_name}>
+        {(describedBy, invalid) => (
+          <input
+            id={id("author")}
+            name="author_name"
+            required
+            autoComplete="name"
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+          />
+        )}
+      </Field>
+      <Field id={id("content")} label={isReply ? "Reply" : "Message"} errors={fields.content}>
+        {(describedBy, invalid) => (
+          <textarea
+            id={id("content")}
+            name="content"
+            required
+            rows={isReply ? 3 : 4}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+          />
+        )}
+      </Field>
+      {!isReply && (
+        <Field
+          id={id("tags")}
+          label="Tags"
+          hint="Optional, separated by commas, e.g. release, ops"
+          errors={fields.tags}
+        >
+          {(describedBy, invalid) => (
+            <input
+              id={id("tags")}
+              name="tags"
+              autoCapitalize="none"
+              spellCheck={false}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+            />
+          )}
+        </Field>
+      )}
+      <div className="actions">
+        <button type="submit" className="button button-primary" disabled={pending}>
+          {pending ? "Sending…" : isReply ? "Post reply" : "Publish post"}
+        </button>
+        <output className="muted" aria-live="polite">
+          {done}
+        </output>
+      </div>
+    </form>
+  );
+}
