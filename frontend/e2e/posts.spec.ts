@@ -50,6 +50,13 @@ test("creates posts with tags, filters by tag, replies, and deletes", async ({
   await expect(page.getByRole("list", { name: "Replies" })).toContainText("Staging looks clean.");
   await snap(page, testInfo, "thread");
 
+  // The thread list shows threads only: the reply counts, it is not listed.
+  await page.getByRole("link", { name: "Posts", exact: true }).click();
+  await expect(posts).toHaveCount(2);
+  await expect(release).toContainText("1 reply");
+  await expect(page.getByText("Staging looks clean.")).toHaveCount(0);
+  await release.getByRole("link", { name: "Release checklist for v2" }).click();
+
   await page.getByRole("button", { name: "Delete reply" }).click();
   await expect(page.getByRole("button", { name: "Cancel" })).toBeFocused();
   await page.getByRole("button", { name: "Yes, delete" }).click();
