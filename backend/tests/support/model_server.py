@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -156,26 +156,27 @@ class ModelServer:
 
 # What the standalone server answers every review with: findings, so a front end under
 # test has something to show and to accept, and late enough that it sees the audit run.
-DEMO_DELAY_SECONDS = 1.5
-DEMO_FINDINGS = findings(
-    summary="A post that shares a phone number in public.",
-    suggested_tags=["contact", "privacy"],
-    items=[
-        {
-            "category": "personal_data",
-            "severity": "high",
-            "evidence": "call me on 555-0100",
-            "explanation": "A phone number in a team post can be read by everyone.",
-        },
-        {
-            "category": "spam",
-            "severity": "low",
-            "evidence": "call me",
-            "explanation": "An invitation to call reads like a sales pitch.",
-        },
-    ],
+DEMO_REVIEW = replace(
+    findings(
+        summary="A post that shares a phone number in public.",
+        suggested_tags=["contact", "privacy"],
+        items=[
+            {
+                "category": "personal_data",
+                "severity": "high",
+                "evidence": "call me on 555-0100",
+                "explanation": "A phone number in a team post can be read by everyone.",
+            },
+            {
+                "category": "spam",
+                "severity": "low",
+                "evidence": "call me",
+                "explanation": "An invitation to call reads like a sales pitch.",
+            },
+        ],
+    ),
+    delay=1.5,
 )
-DEMO_REVIEW = Reply(body=DEMO_FINDINGS.body, delay=DEMO_DELAY_SECONDS)
 
 
 def main() -> None:
