@@ -15,20 +15,19 @@ import typer
 import uvicorn
 from prometheus_client import start_http_server
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audits.exceptions import AiNotConfigured
 from app.audits.worker import Worker
 from app.core import migrate as migrations
 from app.core.config import get_settings
-from app.core.db import Database, resolve_database_url, stop_embedded
+from app.core.db import Database, Session, resolve_database_url, stop_embedded
 from app.core.errors import AppError
 from app.core.logging import configure_logging
 from app.core.models import parse_id
 from app.seed import DEMO_TEAM, is_empty, seed_demo
 from app.teams import service as teams
 from app.teams.exceptions import ApiKeyNotFound
-from app.teams.models import ApiKey, TeamName
+from app.teams.models import ApiKeyPublic, TeamName
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -47,15 +46,15 @@ def _migrate() -> None:
 T = TypeVar("T")
 
 
-def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def _in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
     """Runs `work` in one committed transaction; app errors become clean exits."""
     settings = get_settings()
     configure_logging(settings.log_level)
 
     async def run() -> T:
-        database = Database.connect(resolve_database_url(settings), settings)
+        database = await Database.connect(resolve_database_url(settings), settings)
         try:
-            async with database.sessionmaker() as session, session.begin():
+            async with database.write() as session:
                 return await work(session)
         finally:
             await database.dispose()
@@ -79,7 +78,7 @@ def _print_key(raw_key: str) -> None:
 
 
 def _seed_if_empty() -> None:
-    async def seed(session: AsyncSession) -> str | None:
+    async def seed(session: Session) -> str | None:
         return await seed_demo(session) if await is_empty(session) else None
 
     raw_key = _in_transaction(seed)
@@ -163,7 +162,7 @@ def worker(
         loop = asyncio.get_running_loop()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(stop_signal, work.cancel)
-        database = Database.connect(resolve_database_url(settings), settings)
+        database = await Database.connect(resolve_database_url(settings), settings)
         try:
             await Worker(database, settings).run()
         except asyncio.CancelledError:
@@ -187,7 +186,7 @@ def seed() -> None:
 def create_team(name: str) -> None:
     """Create a team and print its first API key."""
 
-    async def create(session: AsyncSession) -> str:
+    async def create(session: Session) -> str:
         _, raw_key = await teams.create_team(
             session, TypeAdapter(TeamName).validate_python(name)
         )
@@ -202,10 +201,8 @@ def create_key(
 ) -> None:
     """Create an API key for a team and print it."""
 
-    async def create(session: AsyncSession) -> str:
-        _, raw_key = await teams.create_api_key(
-            session, await teams.get_team(session, team), name
-        )
+    async def create(session: Session) -> str:
+        _, raw_key = await teams.create_api_key(session, team, name)
         return raw_key
 
     _print_key(_in_transaction(create))
@@ -215,8 +212,8 @@ def create_key(
 def list_keys(team: str) -> None:
     """List a team's API keys (never the keys themselves)."""
 
-    async def collect(session: AsyncSession) -> list[ApiKey]:
-        return await teams.list_api_keys(session, await teams.get_team(session, team))
+    async def collect(session: Session) -> list[ApiKeyPublic]:
+        return await teams.list_api_keys(session, team)
 
     for key in _in_transaction(collect):
         state = (
@@ -230,12 +227,8 @@ def list_keys(team: str) -> None:
 def revoke_key(team: str, key_id: str) -> None:
     """Revoke an API key; it is refused from the next request on."""
 
-    async def revoke(session: AsyncSession) -> None:
-        await teams.revoke_api_key(
-            session,
-            await teams.get_team(session, team),
-            parse_id(key_id, ApiKeyNotFound),
-        )
+    async def revoke(session: Session) -> None:
+        await teams.revoke_api_key(session, team, parse_id(key_id, ApiKeyNotFound))
 
     _in_transaction(revoke)
     typer.echo(f"revoked {key_id}")

@@ -1,8 +1,9 @@
 import asyncio
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from importlib.metadata import version
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
@@ -14,15 +15,30 @@ from app.audits.router import router as audits_router
 from app.audits.worker import Worker
 from app.core.config import Settings, get_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
-from app.core.errors import error_responses, install_error_handlers
+from app.core.errors import SERVER_ERRORS, error_responses, install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import render_metrics
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
-from app.core.openapi import operation_id
+from app.core.openapi import operation_id, type_error_codes
 from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
 from app.posts.router import router as posts_router
+from app.teams.authentication import Authentication
 from app.teams.router import router as teams_router
+
+
+@asynccontextmanager
+async def background(
+    tasks: list[Coroutine[Any, Any, None]],
+) -> AsyncIterator[None]:
+    """Runs the tasks while the block runs; cancelled (each cleans up) after it."""
+    running = [asyncio.create_task(task) for task in tasks]
+    try:
+        yield
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 @asynccontextmanager
@@ -63,16 +79,25 @@ def create_app(
     configure_logging(settings.log_level)
 
     @asynccontextmanager
+    async def serving(database: Database) -> AsyncIterator[None]:
+        jobs = [
+            app.state.auth.keys.follow_invalidations(database),
+            app.state.auth.usage.flush_periodically(database),
+        ]
+        async with background(jobs), audit_worker(database, settings):
+            yield
+
+    @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if database is not None:
-            async with audit_worker(database, settings):
+            async with serving(database):
                 yield
             return
         url = await anyio.to_thread.run_sync(resolve_database_url, settings)
-        app.state.database = Database.connect(url, settings)
+        app.state.database = await Database.connect(url, settings)
         settle_garbage_collector()
         try:
-            async with audit_worker(app.state.database, settings):
+            async with serving(app.state.database):
                 yield
         finally:
             await app.state.database.dispose()
@@ -85,11 +110,13 @@ def create_app(
         docs_url="/v1/docs",
         redoc_url="/v1/redoc",
         generate_unique_id_function=operation_id,
-        responses=error_responses(500, 503),
+        responses=error_responses(*SERVER_ERRORS),
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.redis_url)
+    app.state.auth = Authentication(
+        RateLimiter(settings.rate_limit, settings.redis_url)
+    )
     if database is not None:
         app.state.database = database
 
@@ -104,9 +131,11 @@ def create_app(
     )
     # Added last so it is outermost: it sees every response, CORS ones included.
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(health_router)
-    app.include_router(teams_router)
+    # Routes are matched in order: the hot ones first.
     app.include_router(posts_router)
     app.include_router(audits_router)
+    app.include_router(teams_router)
+    app.include_router(health_router)
     app.add_route("/metrics", metrics, include_in_schema=False)
+    type_error_codes(app)
     return app

@@ -1,14 +1,12 @@
 """Demo data: a `demo` team with a few threads, replies and tags."""
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from app.core.db import Session
+from app.core.pagination import PageParams
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
 from app.teams.exceptions import TeamNotFound
-from app.teams.models import Team
-from app.teams.service import AuthenticatedKey
+from app.teams.models import AuthenticatedKey
 
 DEMO_TEAM = "demo"
 
@@ -35,20 +33,18 @@ THREADS: list[tuple[str, str, list[str], list[tuple[str, str]]]] = [
 ]
 
 
-async def is_empty(session: AsyncSession) -> bool:
-    return not await session.scalar(select(func.count()).select_from(Team))
+async def is_empty(session: Session) -> bool:
+    return (await teams.list_teams(session, PageParams(limit=1, offset=0))).total == 0
 
 
-async def seed_demo(session: AsyncSession) -> str:
+async def seed_demo(session: Session) -> str:
     """Creates the demo team and its threads, or only a new key when it exists
     (keys cannot be shown again). Returns the new key."""
     try:
         team = await teams.get_team(session, DEMO_TEAM)
     except TeamNotFound:
         team, raw_key = await teams.create_team(session, DEMO_TEAM)
-        key = AuthenticatedKey(
-            id=team.id, team_id=team.id, team_name=team.name, last_used_at=None
-        )
+        key = AuthenticatedKey(id=team.id, team_id=team.id, team_name=team.name)
         for author, content, tags, replies in THREADS:
             thread = await posts.create_post(
                 session,
@@ -66,5 +62,5 @@ async def seed_demo(session: AsyncSession) -> str:
                     ),
                 )
         return raw_key
-    _, raw_key = await teams.create_api_key(session, team, "demo")
+    _, raw_key = await teams.create_api_key(session, team.name, "demo")
     return raw_key

@@ -1,203 +1,45 @@
 """The yardstick: FastAPI endpoints running the same queries as the API's hot paths
 (posts and audits) straight on asyncpg, with no SQLAlchemy, SQLModel or dependency
 tree in between. The ratio to it is the price of the data layer and the app's
-plumbing."""
+plumbing. The queries and the row mapping are `bench.sql`'s, shared with the floor."""
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-import orjson
-from fastapi import FastAPI, HTTPException, Request
-from uuid_utils.compat import uuid7
+from fastapi import FastAPI, Request
 
-from app.audits.service import AUDIT_CHANNEL
-from app.teams.service import hash_key
+from bench import sql
 
-AUTH = """
-SELECT k.id, k.team_id, t.name FROM api_key k JOIN team t ON t.id = k.team_id
-WHERE k.key_hash = $1 AND k.revoked_at IS NULL
-"""
-REPLY_COUNT = """(SELECT count(*) FROM post r
-  WHERE r.parent_post_id = p.id AND r.deleted_at IS NULL)"""
-LIST = """
-SELECT page.*, (SELECT count(*) FROM post r
-  WHERE r.parent_post_id = page.id AND r.deleted_at IS NULL) AS reply_count
-FROM (
-  SELECT p.id, p.author_name, p.content, p.tags, p.parent_post_id, p.created_at,
-    count(*) OVER () AS total
-  FROM post p WHERE p.team_id = $1 AND p.deleted_at IS NULL
-  ORDER BY p.created_at DESC, p.id DESC LIMIT $2 OFFSET $3
-) page
-ORDER BY page.created_at DESC, page.id DESC
-"""
-GET = f"""
-SELECT p.id, p.author_name, p.content, p.tags, p.parent_post_id, p.created_at,
-  {REPLY_COUNT} AS reply_count
-FROM post p WHERE p.id = $1 AND p.team_id = $2 AND p.deleted_at IS NULL
-"""
-
-
-INSERT = """
-INSERT INTO post (id, team_id, author_name, content, tags, created_at)
-VALUES ($1, $2, $3, $4, $5::jsonb, now()) RETURNING id, created_at
-"""
-AUDIT_COLUMNS = """id, post_id, include_replies, content, status, attempts, run_after,
-  details, error, review_status, review_note, created_at, updated_at, completed_at"""
-AUDIT_PAGE = f"""
-SELECT {AUDIT_COLUMNS} FROM audit WHERE team_id = $1{{}}
-ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
-"""
-AUDIT_COUNT = "SELECT count(*) FROM audit WHERE team_id = $1{}"
-AUDIT_INSERT = f"""
-INSERT INTO audit (id, team_id, include_replies, content, run_after, created_at,
-  updated_at)
-VALUES ($1, $2, false, $3, now(), now(), now())
-ON CONFLICT (team_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-RETURNING {AUDIT_COLUMNS}
-"""
-NOTIFY = "SELECT pg_notify($1, '')"
-
-
-def _post(row: asyncpg.Record, team: str) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "team": team,
-        "author_name": row["author_name"],
-        "content": row["content"],
-        "tags": orjson.loads(row["tags"]),
-        "parent_post_id": row["parent_post_id"],
-        "reply_count": row["reply_count"],
-        "created_at": row["created_at"],
-    }
-
-
-def _json(value: str | None) -> Any:
-    return None if value is None else orjson.loads(value)
-
-
-def _audit(row: asyncpg.Record, team: str) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "team": team,
-        "post_id": row["post_id"],
-        "include_replies": row["include_replies"],
-        "content": row["content"],
-        "status": row["status"],
-        "attempts": row["attempts"],
-        "next_attempt_at": row["run_after"] if row["status"] == "pending" else None,
-        "details": _json(row["details"]),
-        "error": _json(row["error"]),
-        "review_status": row["review_status"],
-        "review_note": row["review_note"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-        "completed_at": row["completed_at"],
-    }
-
-
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.pool = await asyncpg.create_pool(
-        os.environ["BASELINE_DSN"], min_size=10, max_size=10
-    )
-    yield
-    await app.state.pool.close()
-
-
-app = FastAPI(lifespan=lifespan)
-
-
-async def _key(connection: asyncpg.Connection, request: Request) -> asyncpg.Record:
-    token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    key = await connection.fetchrow(AUTH, hash_key(token))
-    if key is None:
-        raise HTTPException(401)
-    return key
+app = FastAPI(lifespan=sql.lifespan)
 
 
 @app.get("/v1/teams/{team}/posts")
 async def list_posts(request: Request, team: str) -> dict[str, Any]:
-    async with request.app.state.pool.acquire() as connection:
-        key = await _key(connection, request)
-        rows = await connection.fetch(LIST, key["team_id"], 10, 0)
-    total = rows[0]["total"] if rows else 0
-    posts = [_post(row, key["name"]) for row in rows]
-    return {"posts": posts, "total": total, "has_more": len(rows) < total}
+    return await sql.list_posts(request)
 
 
 @app.get("/v1/teams/{team}/posts/{post_id}")
 async def get_post(request: Request, team: str, post_id: UUID) -> dict[str, Any]:
-    async with request.app.state.pool.acquire() as connection:
-        key = await _key(connection, request)
-        row = await connection.fetchrow(GET, post_id, key["team_id"])
-    return {"post": _post(row, key["name"])}
+    return await sql.get_post(request, post_id)
 
 
 @app.post("/v1/teams/{team}/posts", status_code=201)
 async def create_post(request: Request, team: str) -> dict[str, Any]:
-    body = orjson.loads(await request.body())
-    async with request.app.state.pool.acquire() as connection:
-        key = await _key(connection, request)
-        row = await connection.fetchrow(
-            INSERT,
-            uuid7(),
-            key["team_id"],
-            body["author_name"],
-            body["content"],
-            orjson.dumps(body.get("tags", [])).decode(),
-        )
-    return {"post": {**body, "id": row["id"], "created_at": row["created_at"]}}
+    return await sql.create_post(request)
 
 
 @app.post("/v1/teams/{team}/audits", status_code=202)
 async def create_audit(request: Request, team: str) -> dict[str, Any]:
-    body = orjson.loads(await request.body())
-    async with request.app.state.pool.acquire() as connection:
-        key = await _key(connection, request)
-        # As in the API: the row and the workers' wake-up commit together.
-        async with connection.transaction():
-            row = await connection.fetchrow(
-                AUDIT_INSERT, uuid7(), key["team_id"], body["content"]
-            )
-            await connection.execute(NOTIFY, AUDIT_CHANNEL)
-    return {"audit": _audit(row, key["name"])}
-
-
-def _and(filters: list[tuple[str, str]], first: int) -> str:
-    """`AND name = $n` for each filter, numbered from the first free parameter."""
-    return "".join(f" AND {name} = ${n}" for n, (name, _) in enumerate(filters, first))
+    return await sql.create_audit(request)
 
 
 @app.get("/v1/teams/{team}/audits")
 async def list_audits(
     request: Request,
     team: str,
-    limit: int = 20,
+    limit: int = sql.AUDIT_LIMIT,
     offset: int = 0,
     status: str | None = None,
     review_status: str | None = None,
 ) -> dict[str, Any]:
-    filters = [
-        (name, value)
-        for name, value in (("status", status), ("review_status", review_status))
-        if value is not None
-    ]
-    values = [value for _, value in filters]
-    async with request.app.state.pool.acquire() as connection:
-        key = await _key(connection, request)
-        rows = await connection.fetch(
-            AUDIT_PAGE.format(_and(filters, 4)), key["team_id"], limit, offset, *values
-        )
-        # As in the API: a short page tells the total, a full one is counted.
-        if 0 < len(rows) < limit:
-            total = offset + len(rows)
-        else:
-            total = await connection.fetchval(
-                AUDIT_COUNT.format(_and(filters, 2)), key["team_id"], *values
-            )
-    audits = [_audit(row, key["name"]) for row in rows]
-    return {"audits": audits, "total": total, "has_more": offset + len(rows) < total}
+    return await sql.list_audits(request, limit, offset, status, review_status)

@@ -1,5 +1,8 @@
 """`make bench`: the API's hot paths under wrk at 100 connections, next to the same
-queries on bare asyncpg. Medians of several rounds, and their ratio.
+queries on bare asyncpg twice: under FastAPI (the baseline, `bench/baseline.py`) and
+under plain Starlette with orjson (the floor, `bench/floor.py`). Medians of several
+rounds, each target's ratio to the floor, and whether the API meets its targets
+against the floor.
 
 Posts: list, get and create. Audits: create, and the list of a team holding 10,000
 audits (first page, a filtered page, a deep offset). Each operation also runs at a
@@ -30,30 +33,45 @@ from uuid import UUID, uuid4
 import httpx
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.ai.client import TokenUsage
-from app.ai.schemas import Category, Finding, Severity
+from app.ai.schemas import Category, Finding, Severity, TokenUsage
 from app.audits.models import AuditDetails, AuditError
 from app.core import migrate
 from app.core.config import BACKEND_DIR, load_settings
-from app.core.db import Database, resolve_database_url, stop_embedded
+from app.core.db import (
+    Database,
+    Session,
+    asyncpg_dsn,
+    compile_query,
+    resolve_database_url,
+    stop_embedded,
+)
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
-from app.teams.service import AuthenticatedKey
-from tests.support.databases import asyncpg_dsn
+from app.teams.models import AuthenticatedKey
 from tests.support.live_server import free_port
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "100"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-# One connection makes hundreds of requests a second: enough for a steady p95.
+# One connection makes hundreds of requests a second: enough for a steady p50 and p95.
 SINGLE_SECONDS = max(2, SECONDS // 4)
 THREADS = 200
 REPLIES_PER_THREAD = 4
 AUDITS = 10_000
 RESULTS = BACKEND_DIR / ".data" / "bench-results.json"
+# Alternated in this order within each round; the floor is what the others are
+# measured against.
+TARGETS = {
+    "api": "API",
+    "baseline": "FastAPI on asyncpg",
+    "floor": "Starlette + asyncpg",
+}
+# The API against the floor, per operation (and no failed request: any aborts the run).
+MIN_RPS_RATIO = 0.5
+MAX_P99_RATIO = 3.0
+MAX_SINGLE_P50_RATIO = 2.0
 
 AUDIT_TEXT = (
     "Hi all, quick update on the March invoice run. The export to the billing "
@@ -140,9 +158,9 @@ class Sample(NamedTuple):
 async def prepare(url: str, settings: Any) -> dict[str, Operation]:
     """A team with 1,000 posts and one with 10,000 audits for the reads, and an empty
     one for each kind of write (so the reads see the same data every round)."""
-    database = Database.connect(url, settings)
+    database = await Database.connect(url, settings)
     try:
-        async with database.sessionmaker() as session, session.begin():
+        async with database.write() as session:
             reader, reader_key, thread_id = await _fill(session)
             writer, auditor, audit_writer = (f"{reader}-{s}" for s in ("w", "a", "aw"))
             _, writer_key = await teams.create_team(session, writer)
@@ -150,9 +168,8 @@ async def prepare(url: str, settings: Any) -> dict[str, Operation]:
             await _fill_audits(session, auditor_team.id)
             _, audit_writer_key = await teams.create_team(session, audit_writer)
         # Fresh statistics and visibility map, as a settled database would have.
-        async with database.engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("VACUUM ANALYZE post, audit"))
+        async with database.read() as session:
+            await session.connection.execute("VACUUM ANALYZE post, audit")
     finally:
         await database.dispose()
     audits = f"/v1/teams/{auditor}/audits"
@@ -178,10 +195,10 @@ async def prepare(url: str, settings: Any) -> dict[str, Operation]:
     }
 
 
-async def _fill(session: AsyncSession) -> tuple[str, str, str]:
+async def _fill(session: Session) -> tuple[str, str, str]:
     name = f"bench-{uuid4().hex[:8]}"
     team, raw_key = await teams.create_team(session, name)
-    key = AuthenticatedKey(team.id, team.id, name, None)
+    key = AuthenticatedKey(team.id, team.id, name)
     thread_id = ""
     for i in range(THREADS):
         thread = await posts.create_post(
@@ -203,9 +220,9 @@ async def _fill(session: AsyncSession) -> tuple[str, str, str]:
     return name, raw_key, thread_id
 
 
-async def _fill_audits(session: AsyncSession, team_id: UUID) -> None:
+async def _fill_audits(session: Session, team_id: UUID) -> None:
     await session.execute(
-        FILL_AUDITS,
+        compile_query(FILL_AUDITS),
         {
             "team_id": team_id,
             "content": AUDIT_TEXT,
@@ -292,7 +309,7 @@ def main() -> None:
 
 def measure(url: str, operations: dict[str, Operation]) -> dict[str, Any]:
     """Per target and operation, a (100 connections, 1 connection) pair per round."""
-    api_port, baseline_port = free_port(), free_port()
+    ports = {target: free_port() for target in TARGETS}
     api_env = {
         "DATABASE_URL": url,
         "RATE_LIMIT": "",
@@ -302,39 +319,26 @@ def measure(url: str, operations: dict[str, Operation]) -> dict[str, Any]:
         "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
         "AUDIT_WORKER": "false",
     }
+    raw_env = {"BASELINE_DSN": asyncpg_dsn(url)}
     samples: dict[str, dict[str, list[tuple[Sample, Sample]]]] = {
-        "api": {op: [] for op in operations},
-        "raw": {op: [] for op in operations},
+        target: {op: [] for op in operations} for target in TARGETS
     }
     with (
         tempfile.TemporaryDirectory() as directory,
         server(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(api_port)],
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(ports["api"])],
             api_env,
-            f"http://127.0.0.1:{api_port}/health",
+            f"http://127.0.0.1:{ports['api']}/health",
         ),
-        server(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.baseline:app",
-                "--port",
-                str(baseline_port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            {"BASELINE_DSN": asyncpg_dsn(url)},
-            f"http://127.0.0.1:{baseline_port}/",
-        ),
+        server(*_uvicorn("bench.baseline:app", ports["baseline"], raw_env)),
+        server(*_uvicorn("bench.floor:app", ports["floor"], raw_env)),
     ):
         # Operation by operation, so the writes run last and the reads always
-        # see the same data; API and baseline alternate within each round.
+        # see the same data; the targets alternate within each round.
         for op, operation in operations.items():
             script = lua_script(Path(directory), op, operation.body)
             for _ in range(ROUNDS):
-                for target, port in (("api", api_port), ("raw", baseline_port)):
+                for target, port in ports.items():
                     address = f"http://127.0.0.1:{port}{operation.path}"
                     loaded = wrk(address, operation.key, script, CONNECTIONS, SECONDS)
                     # wrk exits with up to CONNECTIONS requests still queued in the
@@ -345,32 +349,89 @@ def measure(url: str, operations: dict[str, Operation]) -> dict[str, Any]:
     return samples
 
 
-def _medians(pairs: list[tuple[Sample, Sample]], prefix: str) -> dict[str, float]:
+def _uvicorn(
+    app: str, port: int, env: dict[str, str]
+) -> tuple[list[str], dict[str, str], str]:
+    """`server()`'s arguments for a bench app; any answer from / tells it is up."""
+    command = [sys.executable, "-m", "uvicorn", app, "--port", str(port)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    return command, env, f"http://127.0.0.1:{port}/"
+
+
+def _medians(pairs: list[tuple[Sample, Sample]]) -> dict[str, float]:
     loaded = [pair[0] for pair in pairs]
+    single = [pair[1] for pair in pairs]
     return {
-        f"{prefix}_rps": statistics.median(s.rps for s in loaded),
-        f"{prefix}_p95_ms": statistics.median(s.p95_ms for s in loaded),
-        f"{prefix}_p99_ms": statistics.median(s.p99_ms for s in loaded),
-        f"{prefix}_single_p95_ms": statistics.median(pair[1].p95_ms for pair in pairs),
+        "rps": statistics.median(s.rps for s in loaded),
+        "p50_ms": statistics.median(s.p50_ms for s in loaded),
+        "p95_ms": statistics.median(s.p95_ms for s in loaded),
+        "p99_ms": statistics.median(s.p99_ms for s in loaded),
+        "single_p50_ms": statistics.median(s.p50_ms for s in single),
+        "single_p95_ms": statistics.median(s.p95_ms for s in single),
     }
 
 
+def _targets(api: dict[str, float], floor: dict[str, float]) -> dict[str, Any]:
+    ratios = {
+        "rps": api["rps"] / floor["rps"],
+        "p99": api["p99_ms"] / floor["p99_ms"],
+        "single_p50": api["single_p50_ms"] / floor["single_p50_ms"],
+    }
+    met = {
+        "rps": ratios["rps"] >= MIN_RPS_RATIO,
+        "p99": ratios["p99"] <= MAX_P99_RATIO,
+        "single_p50": ratios["single_p50"] <= MAX_SINGLE_P50_RATIO,
+        # wrk() raises on any non-2xx response or socket error.
+        "errors": True,
+    }
+    return {"ratios": ratios, "met": met, "all_met": all(met.values())}
+
+
+COLUMNS = {
+    "rps": "req/s",
+    "rps_to_floor": "x floor",
+    "p50_ms": "p50 ms",
+    "p95_ms": "p95 ms",
+    "p99_ms": "p99 ms",
+    "single_p50_ms": "1c p50 ms",
+    "single_p95_ms": "1c p95 ms",
+}
+
+
 def report(samples: dict[str, Any]) -> None:
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
+    for op in samples["api"]:
+        figures = {target: _medians(samples[target][op]) for target in TARGETS}
+        for row in figures.values():
+            row["rps_to_floor"] = row["rps"] / figures["floor"]["rps"]
+        rows[op] = {**figures, "targets": _targets(figures["api"], figures["floor"])}
     print(
         f"\n{CONNECTIONS} connections, {SECONDS}s x {ROUNDS} rounds, medians;"
-        f" 1-conn: p95 latency at one connection ({SINGLE_SECONDS}s)"
+        f" 1c: latency at one connection ({SINGLE_SECONDS}s)"
     )
-    header = ("req/s", "p95 ms", "p99 ms", "1c p95 ms") * 2 + ("ratio",)
-    print(f"{'':20}{'API':^40}{'raw asyncpg':^40}".rstrip())
-    print(f"{'':20}" + "".join(f"{title:>10}" for title in header))
-    for op in samples["api"]:
-        row = _medians(samples["api"][op], "api") | _medians(samples["raw"][op], "raw")
-        row["ratio"] = row["api_rps"] / row["raw_rps"]
-        rows[op] = row
-        print(f"{op:20}" + "".join(f"{cell:10.2f}" for cell in row.values()))
+    print(f"{'':22}" + "".join(f"{title:>11}" for title in COLUMNS.values()))
+    for op, row in rows.items():
+        print(op)
+        for target, title in TARGETS.items():
+            cells = (row[target][column] for column in COLUMNS)
+            print(f"  {title:20}" + "".join(f"{cell:11.2f}" for cell in cells))
+    print(
+        f"\nAPI against the floor: req/s >= {MIN_RPS_RATIO}x,"
+        f" p99 <= {MAX_P99_RATIO:g}x, 1c p50 <= {MAX_SINGLE_P50_RATIO:g}x, no errors"
+    )
+    print(f"{'':22}{'req/s':>13}{'p99':>13}{'1c p50':>13}{'errors':>9}")
+    for op, row in rows.items():
+        ratios, met = row["targets"]["ratios"], row["targets"]["met"]
+        cells = [f"{ratios[name]:6.2f}x {_verdict(met[name])}" for name in ratios]
+        cells.append(f"0 {_verdict(met['errors'])}")
+        verdict = "met" if row["targets"]["all_met"] else "MISSED"
+        print(f"{op:22}" + "".join(f"{cell:>13}" for cell in cells) + f"  {verdict}")
     RESULTS.write_text(json.dumps(rows, indent=2))
     print(f"\nwritten to {RESULTS.relative_to(BACKEND_DIR)}")
+
+
+def _verdict(met: bool) -> str:
+    return "ok  " if met else "MISS"
 
 
 if __name__ == "__main__":

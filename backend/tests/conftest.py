@@ -8,20 +8,22 @@ another; either way the suite works in a database of its own and drops it at the
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
 
 from app.core import migrate
 from app.core.config import BACKEND_DIR, Settings, load_settings
-from app.core.db import Database
+from app.core.db import (
+    Connection,
+    Database,
+    OnConnection,
+    asyncpg_dsn,
+    prepare_connection,
+)
 from app.core.embedded import embedded_postgres
 from app.main import create_app
 from tests.support.databases import create_database, drop_database
@@ -44,10 +46,15 @@ def server_url() -> Iterator[str]:
     embedded.stop()
 
 
-@pytest.fixture(scope="session")
-async def database_url(server_url: str) -> AsyncIterator[str]:
+async def _migrated_database(server_url: str) -> str:
     url = await create_database(server_url)
     await asyncio.to_thread(migrate.upgrade, url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    url = await _migrated_database(server_url)
     yield url
     await drop_database(server_url, url)
 
@@ -59,40 +66,57 @@ async def empty_database_url(server_url: str) -> AsyncIterator[str]:
     await drop_database(server_url, url)
 
 
+@pytest.fixture
+async def test_connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """One connection inside a transaction that the test rolls back."""
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    await prepare_connection(connection)
+    transaction = connection.transaction()
+    await transaction.start()
+    yield connection
+    await transaction.rollback()
+    await connection.close()
+
+
+@pytest.fixture
+def test_database(test_connection: asyncpg.Connection, settings: Settings) -> Database:
+    """The app's Database on the test's connection: each request's session is a
+    savepoint, so requests still commit and roll back, and the test sees it all.
+    Requests take the connection in turn."""
+    turn = asyncio.Lock()
+
+    @asynccontextmanager
+    async def acquire() -> AsyncIterator[Connection]:
+        async with turn, test_connection.transaction():
+            yield test_connection
+
+    return Database(acquire, dsn=asyncpg_dsn(settings.database_url), settings=settings)
+
+
+@pytest.fixture
+def session(test_connection: asyncpg.Connection) -> OnConnection:
+    return OnConnection(test_connection)
+
+
 @pytest.fixture(scope="session")
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, pool_size=5, max_overflow=0)
-    yield engine
-    await engine.dispose()
+async def committed_database_url(server_url: str) -> AsyncIterator[str]:
+    url = await _migrated_database(server_url)
+    yield url
+    await drop_database(server_url, url)
 
 
 @pytest.fixture
-async def test_database(
-    engine: AsyncEngine, settings: Settings
+async def committed_database(
+    committed_database_url: str, settings: Settings
 ) -> AsyncIterator[Database]:
-    """The app's Database, with every session inside one outer transaction that the
-    test rolls back: requests still begin and commit, as savepoints."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        sessionmaker = async_sessionmaker(
-            bind=connection,
-            expire_on_commit=False,
-            join_transaction_mode="create_savepoint",
-        )
-        yield Database(
-            engine,
-            sessionmaker,
-            sessionmaker,
-            asyncio.Semaphore(settings.db_pool_size),
-            settings.db_pool_timeout,
-        )
-        await transaction.rollback()
-
-
-@pytest.fixture
-async def session(test_database: Database) -> AsyncIterator[AsyncSession]:
-    async with test_database.sessionmaker() as session:
-        yield session
+    """A pooled Database whose transactions really commit, for what independent
+    connections must see (workers, notifications, commit failures); emptied after
+    each test."""
+    database = await Database.connect(committed_database_url, settings)
+    yield database
+    async with database.write() as session:
+        await session.connection.execute("TRUNCATE team CASCADE")
+    await database.dispose()
 
 
 @pytest.fixture
@@ -125,12 +149,12 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def team_a(session: AsyncSession) -> TeamWithKey:
+async def team_a(session: OnConnection) -> TeamWithKey:
     return await make_team(session, "team-a")
 
 
 @pytest.fixture
-async def team_b(session: AsyncSession) -> TeamWithKey:
+async def team_b(session: OnConnection) -> TeamWithKey:
     return await make_team(session, "team-b")
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from app.core import migrate
 from app.core.config import BACKEND_DIR
+from app.core.db import asyncpg_dsn
 from app.teams.service import hash_key
-from tests.support.databases import asyncpg_dsn
 
 KEY = re.compile(r"API key \(shown once, store it now\): (ln_\S+)")
 

@@ -1,11 +1,15 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { resolveBaseUrl } from "@/lib/api-config";
-import { bearer, decodeSession, SESSION_COOKIE } from "@/lib/session";
+import { decodeSession, SESSION_COOKIE } from "@/lib/session";
 
 /**
  * Headers for the API: the signed-in team's key on that team's paths only, so the
  * key lives in an httpOnly cookie and never in client JavaScript. The cookie itself
  * stays here: the API has no use for it.
+ *
+ * The one place our code writes an Authorization header: this forwards the
+ * browser's raw request, which is no SDK call, so the SDK's `auth` option (used by
+ * every server-side call) cannot apply. The format is the API's `TeamKey` scheme.
  */
 export function forwardedHeaders(request: NextRequest): Headers {
   const headers = new Headers(request.headers);
@@ -13,7 +17,7 @@ export function forwardedHeaders(request: NextRequest): Headers {
   const session = decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
   const teamPath = session && `/v1/teams/${encodeURIComponent(session.team)}/`;
   if (session && teamPath && request.nextUrl.pathname.startsWith(teamPath)) {
-    headers.set("Authorization", bearer(session).Authorization);
+    headers.set("Authorization", `Bearer ${session.key}`);
   }
   return headers;
 }

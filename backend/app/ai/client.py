@@ -12,23 +12,17 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from app.ai import prompt
 from app.ai.exceptions import ModelCallFailed
-from app.ai.schemas import AuditFindings, response_format
+from app.ai.schemas import AuditFindings, TokenUsage, response_format
 from app.core.config import Settings
 from app.core.metrics import MODEL_CALL_DURATION
 
 # Local OpenAI-compatible servers ignore the key, but the SDK insists on one.
 _KEYLESS = "not-needed"
 _MAX_ERROR_TEXT = 300
-
-
-class TokenUsage(BaseModel):
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
 
 
 @dataclass(frozen=True)

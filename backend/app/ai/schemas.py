@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.posts.models import Tag
+from app.core.schemas import Tag
 
 MAX_FINDINGS = 20
 MAX_SUGGESTED_TAGS = 5
@@ -97,3 +97,9 @@ def response_format() -> ResponseFormatJSONSchema:
             "schema": _strict(AuditFindings.model_json_schema()),
         },
     }
+
+
+class TokenUsage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int

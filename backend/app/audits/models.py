@@ -24,11 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
-from sqlmodel._compat import SQLModelConfig
 
-from app.ai.client import TokenUsage
-from app.ai.schemas import AuditFindings
+from app.ai.schemas import AuditFindings, TokenUsage
 from app.core.models import new_id
+from app.core.pagination import Page
 from app.core.schemas import REQUEST, RESPONSE, CleanStr, storable_text
 
 MAX_AUDIT_CONTENT = 20_000
@@ -210,7 +209,7 @@ def _review_schema(schema: dict[str, Any]) -> None:
 class AuditUpdate(SQLModel):
     """A person's review of the findings; the findings themselves never change."""
 
-    model_config = SQLModelConfig(**REQUEST, json_schema_extra=_review_schema)
+    model_config = REQUEST | {"json_schema_extra": _review_schema}
 
     review_status: ReviewStatus | None = Field(
         default=None, description="accepted, dismissed, or back to unreviewed"
@@ -276,9 +275,7 @@ class AuditEnvelope(BaseModel):
     audit: AuditPublic
 
 
-class AuditPage(BaseModel):
-    model_config = RESPONSE
+class AuditPage(Page):
+    items_field = "audits"
 
     audits: list[AuditPublic]
-    total: int
-    has_more: bool

@@ -18,16 +18,18 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.ai.client import Review
 from app.ai.exceptions import ModelCallFailed
 from app.ai.prompt import PROMPT_VERSION
 from app.audits.models import Audit, AuditStatus
-from app.core.db import execute
+from app.core.db import Session, compile_query
 from app.posts.models import Post
 
+# Workers LISTEN on this channel; the notification is sent when the queuing
+# transaction commits, so a worker never wakes for a row it cannot see yet.
+AUDIT_CHANNEL = "audit_due"
 # A thread is reviewed with at most this many of its direct replies, oldest first.
 MAX_REPLIES_REVIEWED = 100
 # Upstream Retry-After is honoured, up to a day.
@@ -80,7 +82,7 @@ _DUE = (
     .with_for_update(skip_locked=True)
     .cte("due")
 )
-_CLAIM = (
+_CLAIM = compile_query(
     update(Audit)
     .where(col(Audit.id).in_(select(_DUE.c.id)))
     .values(
@@ -101,7 +103,7 @@ _CLAIM = (
     )
 )
 # Leases that expired with no attempt left: their audits fail instead of waiting.
-_ABANDONED = (
+_ABANDONED = compile_query(
     update(Audit)
     .where(
         _is(AuditStatus.RUNNING),
@@ -121,7 +123,7 @@ _ABANDONED = (
     )
     .returning(col(Audit.id))
 )
-_COMPLETE = (
+_COMPLETE = compile_query(
     update(Audit)
     .where(*_held())
     .values(
@@ -135,7 +137,7 @@ _COMPLETE = (
     )
     .returning(col(Audit.id))
 )
-_RETRY_LATER = (
+_RETRY_LATER = compile_query(
     update(Audit)
     .where(*_held())
     .values(
@@ -148,7 +150,7 @@ _RETRY_LATER = (
     )
     .returning(col(Audit.id))
 )
-_FAIL = (
+_FAIL = compile_query(
     update(Audit)
     .where(*_held())
     .values(
@@ -162,7 +164,7 @@ _FAIL = (
 )
 # A worker that stops on purpose hands its audits back at once, and the
 # interrupted attempt does not count.
-_RELEASE = (
+_RELEASE = compile_query(
     update(Audit)
     .where(*_held())
     .values(
@@ -175,12 +177,14 @@ _RELEASE = (
     )
     .returning(col(Audit.id))
 )
-_POST = select(col(Post.author_name), col(Post.content), col(Post.tags)).where(
-    col(Post.id) == bindparam("audited_post_id"),
-    col(Post.team_id) == bindparam("audited_team_id"),
-    col(Post.deleted_at).is_(None),
+_POST = compile_query(
+    select(col(Post.author_name), col(Post.content), col(Post.tags)).where(
+        col(Post.id) == bindparam("audited_post_id"),
+        col(Post.team_id) == bindparam("audited_team_id"),
+        col(Post.deleted_at).is_(None),
+    )
 )
-_REPLIES = (
+_REPLIES = compile_query(
     select(col(Post.author_name), col(Post.content))
     .where(
         col(Post.parent_post_id) == bindparam("audited_post_id"),
@@ -193,37 +197,41 @@ _REPLIES = (
 
 
 async def claim(
-    session: AsyncSession, *, capacity: int, lease_seconds: float, max_attempts: int
+    session: Session, *, capacity: int, lease_seconds: float, max_attempts: int
 ) -> list[Claim]:
     params = {
         "capacity": capacity,
         "lease_seconds": lease_seconds,
         "max_attempts": max_attempts,
     }
-    rows = (await execute(session, _CLAIM, params)).all()
-    return [Claim(**row._mapping) for row in rows]
+    return [Claim(**row) for row in await session.all(_CLAIM, params)]
 
 
-async def fail_abandoned(session: AsyncSession, *, max_attempts: int) -> list[UUID]:
-    result = await execute(session, _ABANDONED, {"max_attempts": max_attempts})
-    return list(result.scalars())
+async def fail_abandoned(session: Session, *, max_attempts: int) -> list[UUID]:
+    rows = await session.all(_ABANDONED, {"max_attempts": max_attempts})
+    return [row["id"] for row in rows]
 
 
-async def document(session: AsyncSession, claim: Claim) -> dict[str, Any] | None:
+async def document(session: Session, claim: Claim) -> dict[str, Any] | None:
     """What the model reviews, or None when the audited post is gone."""
     if claim.content is not None:
         return {"text": claim.content}
     params = {"audited_post_id": claim.post_id, "audited_team_id": claim.team_id}
-    post = (await execute(session, _POST, params)).one_or_none()
+    post = await session.one_or_none(_POST, params)
     if post is None:
         return None
     reviewed: dict[str, Any] = {
-        "post": {"author": post.author_name, "content": post.content, "tags": post.tags}
+        "post": {
+            "author": post["author_name"],
+            "content": post["content"],
+            "tags": post["tags"],
+        }
     }
     if claim.include_replies:
-        replies = (await execute(session, _REPLIES, params)).all()
+        replies = await session.all(_REPLIES, params)
         reviewed["replies"] = [
-            {"author": reply.author_name, "content": reply.content} for reply in replies
+            {"author": reply["author_name"], "content": reply["content"]}
+            for reply in replies
         ]
     return reviewed
 
@@ -232,7 +240,7 @@ def _held_params(claim: Claim) -> dict[str, Any]:
     return {"claimed_id": claim.id, "claimed_token": claim.lease_token}
 
 
-async def complete(session: AsyncSession, claim: Claim, review: Review) -> bool:
+async def complete(session: Session, claim: Claim, review: Review) -> bool:
     details = {
         **review.findings.model_dump(mode="json"),
         "model": review.model,
@@ -241,7 +249,7 @@ async def complete(session: AsyncSession, claim: Claim, review: Review) -> bool:
         "latency_ms": review.latency_ms,
     }
     params = {**_held_params(claim), "details": details}
-    return (await execute(session, _COMPLETE, params)).scalar() is not None
+    return await session.scalar(_COMPLETE, params) is not None
 
 
 def backoff_seconds(
@@ -256,7 +264,7 @@ def backoff_seconds(
 
 
 async def record_failure(
-    session: AsyncSession,
+    session: Session,
     claim: Claim,
     failure: ModelCallFailed,
     *,
@@ -272,8 +280,15 @@ async def record_failure(
     else:
         statement = _RETRY_LATER
         params["delay"] = delay
-    return (await execute(session, statement, params)).scalar() is not None
+    return await session.scalar(statement, params) is not None
 
 
-async def release(session: AsyncSession, claim: Claim) -> bool:
-    return (await execute(session, _RELEASE, _held_params(claim))).scalar() is not None
+async def release(session: Session, claim: Claim) -> bool:
+    return await session.scalar(_RELEASE, _held_params(claim)) is not None
+
+
+_NOTIFY = compile_query(select(func.pg_notify(AUDIT_CHANNEL, "")))
+
+
+async def notify_workers(session: Session) -> None:
+    await session.execute(_NOTIFY)

@@ -1,10 +1,16 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from app.audits import service
 from app.audits.dependencies import AiConfiguredDep, AuditIdDep
+from app.audits.exceptions import (
+    AiNotConfigured,
+    AuditConflict,
+    AuditNotFound,
+    IdempotencyKeyReused,
+)
 from app.audits.models import (
     AuditCreate,
     AuditEnvelope,
@@ -13,21 +19,30 @@ from app.audits.models import (
     AuditUpdate,
     ReviewStatus,
 )
-from app.core.db import SessionDep
-from app.core.errors import error_responses
-from app.core.schemas import MAX_OFFSET
-from app.teams.dependencies import TeamKeyDep
+from app.core.db import ReadSessionDep, SessionDep
+from app.core.errors import (
+    SERVER_ERRORS,
+    RateLimited,
+    ValidationFailed,
+    error_responses,
+)
+from app.core.pagination import PageParams, page_params
+from app.posts.exceptions import PostNotFound
+from app.teams.dependencies import TEAM_KEY_ERRORS, TeamKeyDep
 
 # As with posts, the key is the first dependency: nothing is looked at, or revealed
 # by an error, before the caller is known to belong to the team.
+ERRORS = (*TEAM_KEY_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
+
 router = APIRouter(
     prefix="/v1/teams/{team}/audits",
+    responses=error_responses(*ERRORS),
     tags=["audits"],
-    responses=error_responses(401, 403, 422, 429),
 )
 
-Limit = Annotated[int, Query(ge=1, le=50, description="Page size")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Audits to skip")]
+AuditPageDep = Annotated[
+    PageParams, Depends(page_params(default=20, maximum=50, noun="Audits"))
+]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -47,7 +62,9 @@ REPLAYED_HEADER = "Idempotent-Replayed"
     status_code=status.HTTP_202_ACCEPTED,
     response_model=AuditEnvelope,
     summary="Queue an AI review of a post (with its replies) or of a text",
-    responses=error_responses(404, 503),
+    responses=error_responses(
+        *ERRORS, PostNotFound, IdempotencyKeyReused, AiNotConfigured
+    ),
 )
 async def create_audit(
     body: AuditCreate,
@@ -66,9 +83,8 @@ async def create_audit(
 @router.get("", response_model=AuditPage, summary="List a team's audits, newest first")
 async def list_audits(
     key: TeamKeyDep,
-    session: SessionDep,
-    limit: Limit = 20,
-    offset: Offset = 0,
+    session: ReadSessionDep,
+    page: AuditPageDep,
     status: Annotated[AuditStatus | None, Query(description="Only this status")] = None,
     post_id: Annotated[UUID | None, Query(description="Only this post's")] = None,
     review_status: Annotated[
@@ -78,8 +94,7 @@ async def list_audits(
     return await service.list_audits(
         session,
         key,
-        limit=limit,
-        offset=offset,
+        page,
         status=status,
         post_id=post_id,
         review_status=review_status,
@@ -90,10 +105,10 @@ async def list_audits(
     "/{audit_id}",
     response_model=AuditEnvelope,
     summary="Get an audit: its status, and its findings once completed",
-    responses=error_responses(404),
+    responses=error_responses(*ERRORS, AuditNotFound),
 )
 async def get_audit(
-    key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
+    key: TeamKeyDep, audit_id: AuditIdDep, session: ReadSessionDep
 ) -> AuditEnvelope:
     return AuditEnvelope(audit=await service.get_audit(session, key, audit_id))
 
@@ -102,7 +117,7 @@ async def get_audit(
     "/{audit_id}",
     response_model=AuditEnvelope,
     summary="Review a completed audit: accept or dismiss its findings, add a note",
-    responses=error_responses(404, 409),
+    responses=error_responses(*ERRORS, AuditNotFound, AuditConflict),
 )
 async def review_audit(
     body: AuditUpdate, key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
@@ -114,7 +129,7 @@ async def review_audit(
     "/{audit_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete an audit and its findings",
-    responses=error_responses(404),
+    responses=error_responses(*ERRORS, AuditNotFound),
 )
 async def delete_audit(
     key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
@@ -127,7 +142,7 @@ async def delete_audit(
     status_code=status.HTTP_202_ACCEPTED,
     response_model=AuditEnvelope,
     summary="Queue a failed audit again, with a fresh set of attempts",
-    responses=error_responses(404, 409, 503),
+    responses=error_responses(*ERRORS, AuditNotFound, AuditConflict, AiNotConfigured),
 )
 async def retry_audit(
     key: TeamKeyDep,

@@ -8,16 +8,14 @@ from contextlib import suppress
 
 import asyncpg
 from asyncpg import PostgresError
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.ai.client import Reviewer
 from app.ai.exceptions import ModelCallFailed
 from app.audits import queue
 from app.audits.models import AuditStatus
-from app.audits.service import AUDIT_CHANNEL
 from app.core.config import Settings
 from app.core.db import Database
+from app.core.errors import AppError
 from app.core.logging import audit_id_var
 from app.core.metrics import AUDIT_ATTEMPTS, AUDITS
 
@@ -37,7 +35,6 @@ class Worker:
         self._reviewer = Reviewer(settings)
         self._wake = asyncio.Event()
         self._in_flight: dict[asyncio.Task[None], queue.Claim] = {}
-        self._listener: AsyncConnection | None = None
         self._subscription: asyncpg.Connection | None = None
         self._notifications_up = True
 
@@ -68,15 +65,12 @@ class Worker:
             return
         await self._drop_listener()
         try:
-            self._listener = await self._database.engine.connect()
-            raw = await self._listener.get_raw_connection()
-            subscription = raw.driver_connection
-            assert isinstance(subscription, asyncpg.Connection)
-            await subscription.add_listener(AUDIT_CHANNEL, self._notified)
+            subscription = await self._database.connect_one()
+            self._subscription = subscription
+            await subscription.add_listener(queue.AUDIT_CHANNEL, self._notified)
             # A lost connection wakes the loop too, which then subscribes again.
             subscription.add_termination_listener(self._notified)
-            self._subscription = subscription
-        except (OSError, SQLAlchemyError, PostgresError):
+        except (OSError, PostgresError):
             await self._drop_listener()
             if self._notifications_up:
                 logger.warning("audit notifications lost; polling until back")
@@ -88,13 +82,9 @@ class Worker:
         self._wake.set()
 
     async def _drop_listener(self) -> None:
-        if self._listener is not None:
-            # The connection may be dead: take it out of the pool rather than
-            # returning it.
-            with suppress(OSError, SQLAlchemyError, PostgresError):
-                await self._listener.invalidate()
-                await self._listener.close()
-        self._listener = None
+        if self._subscription is not None:
+            # The connection may be dead: closing it must not wait on the server.
+            self._subscription.terminate()
         self._subscription = None
 
     async def _fill(self) -> None:
@@ -103,7 +93,7 @@ class Worker:
             return
         try:
             claims = await self._claim(capacity)
-        except (OSError, SQLAlchemyError):
+        except (OSError, PostgresError, AppError):
             logger.exception("could not claim audits")
             return
         for claim in claims:
@@ -113,7 +103,7 @@ class Worker:
 
     async def _claim(self, capacity: int) -> list[queue.Claim]:
         settings = self._settings
-        async with self._database.sessionmaker() as session, session.begin():
+        async with self._database.write() as session:
             for audit_id in await queue.fail_abandoned(
                 session, max_attempts=settings.audit_max_attempts
             ):
@@ -141,7 +131,7 @@ class Worker:
     async def _process(self, claim: queue.Claim) -> None:
         audit_id_var.set(str(claim.id))
         try:
-            async with self._database.read_sessionmaker() as session:
+            async with self._database.read() as session:
                 reviewed = await queue.document(session, claim)
             if reviewed is None:
                 await self._failed(claim, _POST_GONE)
@@ -151,7 +141,7 @@ class Worker:
             except ModelCallFailed as failure:
                 await self._failed(claim, failure)
                 return
-            async with self._database.sessionmaker() as session, session.begin():
+            async with self._database.write() as session:
                 written = await queue.complete(session, claim, review)
             self._count(written, "completed", AuditStatus.COMPLETED)
             if written:
@@ -163,7 +153,7 @@ class Worker:
                         "latency_ms": review.latency_ms,
                     },
                 )
-        except (OSError, SQLAlchemyError):
+        except (OSError, PostgresError, AppError):
             # The lease expires and another attempt picks the audit up.
             logger.exception("audit attempt could not be recorded")
 
@@ -180,7 +170,7 @@ class Worker:
             if retry
             else None
         )
-        async with self._database.sessionmaker() as session, session.begin():
+        async with self._database.write() as session:
             written = await queue.record_failure(session, claim, failure, delay=delay)
         if retry:
             self._count(written, "retry", AuditStatus.PENDING)
@@ -210,10 +200,10 @@ class Worker:
         await asyncio.gather(*(task for task, _ in held), return_exceptions=True)
         try:
             if held:
-                async with self._database.sessionmaker() as session, session.begin():
+                async with self._database.write() as session:
                     for _, claim in held:
                         await queue.release(session, claim)
-        except (OSError, SQLAlchemyError):
+        except (OSError, PostgresError, AppError):
             logger.warning("could not hand back audits; their leases will expire")
         await self._drop_listener()
         await self._reviewer.close()

@@ -1,70 +1,278 @@
-"""The async engine, the per-request session and its single transaction."""
+"""The database as requests and workers use it: an asyncpg pool, statements written
+with SQLAlchemy Core and compiled once to the driver's SQL, and one session per
+request that the route asks for by what it does (reads, or writes in a transaction).
+
+SQLAlchemy stays for the models, the statements' construction and the migrations;
+at run time each statement is a prepared asyncpg statement, with no per-request
+compilation, result processing or unit of work in between."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
+import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
 from fastapi import Depends, Request
-from sqlalchemy import Executable
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy import BindParameter, ClauseElement, bindparam
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.engine import make_url
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.config import Settings
 from app.core.embedded import embedded_postgres
-from app.core.errors import AppError
+from app.core.errors import DatabaseBusy, DatabaseUnavailable
+
+_DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+_NO_PARAMS: Mapping[str, Any] = {}
+# The server cannot be reached, is starting or stopping, or dropped the connection:
+# the request may succeed shortly, so it is told to retry rather than given a 500.
+_OUTAGES = (
+    OSError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
 
 
-def _json_dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A statement compiled once: its SQL, and the names of its `$n` parameters
+    (with the values the statement itself bound, such as `.values(status=...)`)."""
+
+    sql: str
+    names: tuple[str, ...]
+    bound: Mapping[str, Any]
+
+    def args(self, params: Mapping[str, Any]) -> list[Any]:
+        # Values the statement fixed win: a caller's parameter never changes them.
+        bound = self.bound
+        return [bound[name] if name in bound else params[name] for name in self.names]
 
 
-@dataclass(frozen=True)
+def compile_query(
+    statement: ClauseElement, *, inserting: Sequence[str] | None = None
+) -> Query:
+    """`inserting` names the columns an INSERT takes as parameters, by their names."""
+    compiled = statement.compile(
+        dialect=_DIALECT, column_keys=list(inserting) if inserting else None
+    )
+    assert isinstance(compiled, SQLCompiler)
+    bound = {
+        name: bind.value
+        for name, bind in compiled.binds.items()
+        if not bind.required and bind.callable is None
+    }
+    return Query(compiled.string, tuple(compiled.positiontup or ()), bound)
+
+
+def column_params(table: Any, names: Sequence[str]) -> list[BindParameter[Any]]:
+    """Bind parameters named and typed as the table's columns, for the select list
+    of an `INSERT ... SELECT` (whose check rides in the statement)."""
+    return [bindparam(name, type_=table.__table__.c[name].type) for name in names]
+
+
+# A pooled connection comes as the pool's proxy; both run statements alike.
+Connection = asyncpg.Connection | PoolConnectionProxy
+
+
+class Session(Protocol):
+    """Runs compiled statements; which connection each runs on is the kind's."""
+
+    async def all(
+        self, query: Query, params: Mapping[str, Any] = ...
+    ) -> list[asyncpg.Record]: ...
+
+    async def one_or_none(
+        self, query: Query, params: Mapping[str, Any] = ...
+    ) -> asyncpg.Record | None: ...
+
+    async def scalar(self, query: Query, params: Mapping[str, Any] = ...) -> Any: ...
+
+    async def execute(self, query: Query, params: Mapping[str, Any] = ...) -> None: ...
+
+
+class OnConnection:
+    """Every statement on one connection: a transaction, a worker's unit of work."""
+
+    __slots__ = ("connection",)
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    async def all(
+        self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
+    ) -> list[asyncpg.Record]:
+        return await self.connection.fetch(query.sql, *query.args(params))
+
+    async def one_or_none(
+        self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
+    ) -> asyncpg.Record | None:
+        return await self.connection.fetchrow(query.sql, *query.args(params))
+
+    async def scalar(self, query: Query, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
+        return await self.connection.fetchval(query.sql, *query.args(params))
+
+    async def execute(
+        self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
+    ) -> None:
+        await self.connection.execute(query.sql, *query.args(params))
+
+
+async def prepare_connection(connection: asyncpg.Connection) -> None:
+    """JSON and JSONB as Python values, through orjson, on every connection."""
+    for type_name in ("json", "jsonb"):
+        await connection.set_type_codec(
+            type_name,
+            encoder=lambda value: orjson.dumps(value).decode(),
+            decoder=orjson.loads,
+            schema="pg_catalog",
+        )
+
+
+async def _reset(connection: asyncpg.Connection) -> None:
+    # asyncpg's default reset costs a round trip on every release (RESET ALL,
+    # UNLISTEN *, ...) for session state the app never sets; only an unfinished
+    # transaction (a cancelled request) has to be undone.
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
+def asyncpg_dsn(url: str) -> str:
+    return (
+        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+
+
+Acquire = Callable[[], AbstractAsyncContextManager[Connection]]
+
+
 class Database:
-    engine: AsyncEngine
-    sessionmaker: async_sessionmaker[AsyncSession]
-    # Reads run outside explicit transactions: no BEGIN/COMMIT round trips.
-    read_sessionmaker: async_sessionmaker[AsyncSession]
-    # Requests take a slot before a pooled connection. The pool's own wait lets a
-    # newcomer take a connection ahead of requests already waiting; this queue is
-    # first come, first served, which cut p99 at 100 connections by two thirds.
-    request_slots: asyncio.Semaphore
-    slot_timeout: float
+    """Connections for requests and workers; `acquire` is the pool's, or in tests
+    one connection inside a transaction that the test rolls back."""
+
+    def __init__(
+        self,
+        acquire: Acquire,
+        *,
+        dsn: str,
+        settings: Settings,
+        close: Callable[[], Any] | None = None,
+    ) -> None:
+        self._acquire = acquire
+        self._close = close
+        self.dsn = dsn
+        self.connect_timeout = settings.db_connect_timeout
+        # Requests take a slot before a pooled connection. The pool's own wait lets
+        # a newcomer take a connection ahead of requests already waiting; this
+        # queue is first come, first served, which cut p99 at 100 connections by
+        # two thirds.
+        self._slots = asyncio.Semaphore(settings.db_pool_size)
+        self._slot_timeout = settings.db_pool_timeout
 
     @classmethod
-    def connect(cls, url: str, settings: Settings) -> "Database":
-        engine = create_async_engine(
-            url,
-            # A fixed pool: overflow connections would be opened and closed under
-            # load, and the embedded server allows only 100 connections in all.
-            pool_size=settings.db_pool_size,
-            max_overflow=0,
-            pool_timeout=settings.db_pool_timeout,
-            pool_pre_ping=True,
-            connect_args={
-                "timeout": settings.db_connect_timeout,
-                "server_settings": {"application_name": "looped-needle"},
-            },
-            json_serializer=_json_dumps,
-            json_deserializer=orjson.loads,
-        )
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        return cls(
-            engine,
-            async_sessionmaker(engine, expire_on_commit=False),
-            async_sessionmaker(autocommit, expire_on_commit=False),
-            asyncio.Semaphore(settings.db_pool_size),
-            settings.db_pool_timeout,
+    async def connect(cls, url: str, settings: Settings) -> "Database":
+        dsn = asyncpg_dsn(url)
+        # min_size=0: the API starts, and says so on /health/db, while the
+        # database is still down; connections are opened as requests need them.
+        pool: asyncpg.Pool = await asyncpg.create_pool(
+            dsn,
+            min_size=0,
+            max_size=settings.db_pool_size,
+            init=prepare_connection,
+            reset=_reset,
+            timeout=settings.db_connect_timeout,
+            server_settings={"application_name": "looped-needle"},
         )
 
+        @asynccontextmanager
+        async def acquire() -> AsyncIterator[Connection]:
+            async with pool.acquire() as connection:
+                yield connection
+
+        return cls(acquire, dsn=dsn, settings=settings, close=pool.close)
+
+    async def connect_one(self) -> asyncpg.Connection:
+        """A connection of its own, outside the pool (a LISTEN subscription)."""
+        connection: asyncpg.Connection = await asyncpg.connect(
+            self.dsn,
+            timeout=self.connect_timeout,
+            server_settings={"application_name": "looped-needle-listener"},
+        )
+        return connection
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        if self._slots.locked():
+            try:
+                async with asyncio.timeout(self._slot_timeout):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise DatabaseBusy(headers={"Retry-After": "1"}) from None
+        else:
+            # A free slot is taken at once: no timer to arm and cancel.
+            await self._slots.acquire()
+        try:
+            async with self._acquire() as connection:
+                yield connection
+        except _OUTAGES as error:
+            raise DatabaseUnavailable(
+                details={"reason": type(error).__name__}, headers={"Retry-After": "1"}
+            ) from None
+        finally:
+            self._slots.release()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[OnConnection]:
+        """Statements that stand alone: no BEGIN and COMMIT round trips."""
+        async with self._connection() as connection:
+            yield OnConnection(connection)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[OnConnection]:
+        """One transaction: committed when the block ends, rolled back on error."""
+        async with self._connection() as connection, connection.transaction():
+            yield OnConnection(connection)
+
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        if self._close is not None:
+            await self._close()
+
+
+class PooledReads:
+    """Reads that stand alone, each statement on a pooled connection of its own:
+    a reading request holds no connection between its statements, and needs no
+    clean-up after it (a generator dependency costs FastAPI more than the read)."""
+
+    __slots__ = ("_database",)
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def all(
+        self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
+    ) -> list[asyncpg.Record]:
+        async with self._database.read() as session:
+            return await session.all(query, params)
+
+    async def one_or_none(
+        self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
+    ) -> asyncpg.Record | None:
+        async with self._database.read() as session:
+            return await session.one_or_none(query, params)
+
+    async def scalar(self, query: Query, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
+        async with self._database.read() as session:
+            return await session.scalar(query, params)
+
+    async def execute(
+        self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
+    ) -> None:
+        async with self._database.read() as session:
+            await session.execute(query, params)
 
 
 def resolve_database_url(settings: Settings) -> str:
@@ -86,60 +294,18 @@ async def get_database(request: Request) -> Database:
     return database
 
 
-class DatabaseBusy(AppError):
-    status_code = 503
-    code = "DATABASE_BUSY"
-    message = "Too many requests are waiting for the database; retry shortly"
+async def read_session(request: Request) -> Session:
+    return PooledReads(request.app.state.database)
 
 
-@asynccontextmanager
-async def request_slot(database: Database) -> AsyncIterator[None]:
-    try:
-        async with asyncio.timeout(database.slot_timeout):
-            await database.request_slots.acquire()
-    except TimeoutError:
-        raise DatabaseBusy(headers={"Retry-After": "1"}) from None
-    try:
-        yield
-    finally:
-        database.request_slots.release()
-
-
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session and one transaction per request, committed before the response.
-
-    Safe methods get an autocommit session instead: each statement stands alone, which
-    saves the BEGIN and COMMIT round trips on the hottest paths.
-    """
-    database = await get_database(request)
-    sessionmaker = (
-        database.read_sessionmaker
-        if request.method in READ_METHODS
-        else database.sessionmaker
-    )
-    async with request_slot(database), sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
-
-
-async def execute(
-    session: AsyncSession, statement: Executable, params: dict[str, Any]
-) -> Any:
-    """Runs a prebuilt Core statement on the session's connection, skipping the ORM
-    layer that the hot paths do not need."""
-    connection = await session.connection()
-    return await connection.execute(statement, params)
+async def write_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed before the response."""
+    async with (await get_database(request)).write() as session:
+        yield session
 
 
 # scope="function" ends the dependency when the endpoint returns, so the commit
 # happens (and can fail) before any byte of the response is sent.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(read_session)]
+SessionDep = Annotated[Session, Depends(write_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,4 +1,9 @@
-"""One error envelope for every failure: the app's, validation, HTTP, unexpected."""
+"""One error envelope for every failure: the app's, validation, HTTP, unexpected.
+
+Every code a response can carry belongs to an `AppError` class; the classes register
+their codes as they are defined, and the OpenAPI document lists them as the
+`ErrorCode` enum, so clients branch on a generated type instead of string literals.
+"""
 
 import re
 from http import HTTPStatus
@@ -9,6 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# Code → the statuses it is sent with; filled by AppError subclasses as they load.
+ERROR_CODES: dict[str, set[int]] = {}
 
 
 class ErrorResponse(BaseModel):
@@ -34,6 +42,10 @@ class AppError(Exception):
     code: str = "INTERNAL_ERROR"
     message: str = "Internal server error"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        ERROR_CODES.setdefault(cls.code, set()).add(cls.status_code)
+
     def __init__(
         self,
         message: str | None = None,
@@ -46,43 +58,101 @@ class AppError(Exception):
         self.headers = headers
         super().__init__(self.message)
 
-
-def code_for_status(status_code: int) -> str:
-    try:
-        phrase = HTTPStatus(status_code).phrase
-    except ValueError:
-        return "HTTP_ERROR"
-    return phrase.upper().replace(" ", "_").replace("-", "_")
+    def response(self) -> JSONResponse:
+        body = ErrorResponse(error=self.message, code=self.code, details=self.details)
+        return JSONResponse(
+            body.model_dump(), status_code=self.status_code, headers=self.headers
+        )
 
 
-def error_response(
-    status_code: int,
-    code: str,
-    message: str,
-    details: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    body = ErrorResponse(error=message, code=code, details=details or {})
-    return JSONResponse(body.model_dump(), status_code=status_code, headers=headers)
+class InternalError(AppError):
+    status_code = 500
+    code = "INTERNAL_ERROR"
+    message = "Internal server error"
 
 
-def internal_error_response() -> JSONResponse:
-    return error_response(500, "INTERNAL_ERROR", "Internal server error")
+class RouteNotFound(AppError):
+    status_code = 404
+    code = "NOT_FOUND"
+    message = "Resource not found"
 
 
-def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
-    """A route's `responses=`: the document and the client then know its errors."""
+class MethodNotAllowed(AppError):
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+    message = "Method not allowed"
+
+
+class HttpError(AppError):
+    """Any other HTTP error the framework raises; its status says which."""
+
+    code = "HTTP_ERROR"
+    message = "HTTP error"
+
+    def __init__(self, status_code: int, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status_code = status_code
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+    message = "Request validation failed"
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "RATE_LIMITED"
+    message = "Rate limited"
+
+
+class DatabaseUnavailable(AppError):
+    status_code = 503
+    code = "DB_UNAVAILABLE"
+    message = "Database unavailable"
+
+
+class DatabaseBusy(AppError):
+    status_code = 503
+    code = "DATABASE_BUSY"
+    message = "Too many requests are waiting for the database; retry shortly"
+
+
+# What any route can answer when the database cannot serve it, or on a bug.
+SERVER_ERRORS: tuple[type[AppError], ...] = (
+    InternalError,
+    DatabaseUnavailable,
+    DatabaseBusy,
+)
+
+
+def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`, from every error it can raise: the document and the
+    generated client then know each status and the codes that come with it. (A
+    route's entry for a status replaces its router's, so a route names them all.)"""
+    codes: dict[int, set[str]] = {}
+    for error in errors:
+        codes.setdefault(error.status_code, set()).add(error.code)
     return {
-        status: {"model": ErrorResponse, "description": HTTPStatus(status).phrase}
-        for status in status_codes
+        status: {
+            "model": ErrorResponse,
+            "description": f"{HTTPStatus(status).phrase}: {', '.join(sorted(names))}",
+        }
+        for status, names in sorted(codes.items())
+    }
+
+
+def error_code_schema() -> dict[str, Any]:
+    return {
+        "type": "string",
+        "enum": sorted(ERROR_CODES),
+        "description": "Every code an error response can carry",
     }
 
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(
-        exc.status_code, exc.code, exc.message, exc.details, exc.headers
-    )
+    return exc.response()
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -92,6 +162,11 @@ def _field_name(location: tuple[Any, ...]) -> str:
 # FastAPI's words when a body cannot even be decoded (bytes that are not UTF-8).
 _UNREADABLE_BODY = "There was an error parsing the body"
 MALFORMED_JSON = "Request body is not valid JSON"
+
+
+def _malformed(detail: str) -> ValidationFailed:
+    errors = [{"field": "body", "message": detail, "type": "json_invalid"}]
+    return ValidationFailed(MALFORMED_JSON, details={"errors": errors})
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -105,8 +180,8 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
         for item in exc.errors()
     ]
     malformed = any(item["type"] == "json_invalid" for item in errors)
-    message = MALFORMED_JSON if malformed else "Request validation failed"
-    return error_response(422, "VALIDATION_ERROR", message, {"errors": errors})
+    message = MALFORMED_JSON if malformed else ValidationFailed.message
+    return ValidationFailed(message, details={"errors": errors}).response()
 
 
 def _allowed_methods(request: Request, fallback: str) -> str:
@@ -126,20 +201,19 @@ def _allowed_methods(request: Request, fallback: str) -> str:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
+    headers = dict(exc.headers) if exc.headers else {}
+    error: AppError
     if status == 400 and exc.detail == _UNREADABLE_BODY:
         # Undecodable bytes are malformed JSON like any other: same 422 and shape.
-        errors = [{"field": "body", "message": exc.detail, "type": "json_invalid"}]
-        return error_response(
-            422, "VALIDATION_ERROR", MALFORMED_JSON, {"errors": errors}
-        )
-    message = {
-        404: "Resource not found",
-        405: "Method not allowed",
-    }.get(status, str(exc.detail))
-    headers = dict(exc.headers) if exc.headers else {}
-    if status == 405:
+        error = _malformed(exc.detail)
+    elif status == 404:
+        error = RouteNotFound(headers=headers)
+    elif status == 405:
         headers["Allow"] = _allowed_methods(request, headers.get("Allow", ""))
-    return error_response(status, code_for_status(status), message, headers=headers)
+        error = MethodNotAllowed(headers=headers)
+    else:
+        error = HttpError(status, str(exc.detail), headers=headers)
+    return error.response()
 
 
 def install_error_handlers(app: FastAPI) -> None:

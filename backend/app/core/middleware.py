@@ -3,19 +3,21 @@
 import logging
 import re
 import time
+from collections.abc import Mapping
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uuid_utils.compat import uuid7
 
-from app.core.errors import internal_error_response
+from app.core.errors import InternalError
 from app.core.logging import request_id_var
 from app.core.metrics import REQUEST_DURATION, REQUESTS_IN_PROGRESS
 
 REQUEST_ID_HEADER = "X-Request-ID"
-# Headers that request handling leaves in `request.state` for every response of the
-# request, error responses included (the rate limiter's X-RateLimit-*).
-STATE_HEADERS = "response_headers"
+# Headers that request handling sets for every response of the request, error
+# responses included (the rate limiter's X-RateLimit-*).
+_STATE_HEADERS = "response_headers"
 _WELL_FORMED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 access_logger = logging.getLogger("app.access")
@@ -35,6 +37,11 @@ def _incoming_request_id(scope: Scope) -> str | None:
             if _WELL_FORMED_REQUEST_ID.match(candidate):
                 return candidate
     return None
+
+
+def set_response_headers(request: Request, headers: Mapping[str, str]) -> None:
+    """Headers for whatever response this request gets, an error's included."""
+    setattr(request.state, _STATE_HEADERS, dict(headers))
 
 
 class RequestContextMiddleware:
@@ -60,7 +67,7 @@ class RequestContextMiddleware:
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID_HEADER] = request_id
                 for name, value in (
-                    scope.get("state", {}).get(STATE_HEADERS, {}).items()
+                    scope.get("state", {}).get(_STATE_HEADERS, {}).items()
                 ):
                     headers.setdefault(name, value)
             await send(message)
@@ -76,7 +83,7 @@ class RequestContextMiddleware:
                 extra={"method": method, "route": _route_template(scope)},
             )
             if not response_started:
-                await internal_error_response()(scope, receive, send_with_request_id)
+                await InternalError().response()(scope, receive, send_with_request_id)
         finally:
             duration = time.perf_counter() - started
             in_progress.dec()

@@ -18,7 +18,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 
-from app.core.errors import AppError
+from app.core.errors import RateLimited
 
 # Slow Redis must not stall requests: give up fast and fail open.
 REDIS_TIMEOUT_S = 0.5
@@ -31,20 +31,21 @@ logger = logging.getLogger(__name__)
 class RateLimitState:
     limit: RateLimitItem
     remaining: int
-    reset_at: int
+    reset_time: float
 
     def headers(self) -> dict[str, str]:
         return {
             "X-RateLimit-Limit": str(self.limit.amount),
             "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_at),
+            "X-RateLimit-Reset": str(math.ceil(self.reset_time)),
         }
 
-
-class RateLimited(AppError):
-    status_code = 429
-    code = "RATE_LIMITED"
-    message = "Rate limited"
+    def refusal(self) -> RateLimited:
+        retry_after = max(1, math.ceil(self.reset_time - time.time()))
+        return RateLimited(
+            details={"limit": describe(self.limit), "retry_after": retry_after},
+            headers={**self.headers(), "Retry-After": str(retry_after)},
+        )
 
 
 def _storage(redis_url: str) -> Storage:
@@ -79,22 +80,31 @@ class RateLimiter:
             tightest: RateLimitState | None = None
             for item in self.items:
                 allowed = await self.strategy.hit(item, identity)
-                stats = await self.strategy.get_window_stats(item, identity)
-                state = RateLimitState(
-                    item, stats.remaining, math.ceil(stats.reset_time)
-                )
+                state = await self._state(item, identity)
                 if not allowed:
-                    retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-                    raise RateLimited(
-                        details={"limit": describe(item), "retry_after": retry_after},
-                        headers={**state.headers(), "Retry-After": str(retry_after)},
-                    )
+                    raise state.refusal()
                 if tightest is None or state.remaining < tightest.remaining:
                     tightest = state
             return tightest
         except StorageError as error:
             self._warn_storage_down(error)
             return None
+
+    async def ensure_allowed(self, identity: str) -> None:
+        """Refuses an identity already over a limit, without counting a request."""
+        if self.strategy is None:
+            return
+        try:
+            for item in self.items:
+                if not await self.strategy.test(item, identity):
+                    raise (await self._state(item, identity)).refusal()
+        except StorageError as error:
+            self._warn_storage_down(error)
+
+    async def _state(self, item: RateLimitItem, identity: str) -> RateLimitState:
+        assert self.strategy is not None
+        stats = await self.strategy.get_window_stats(item, identity)
+        return RateLimitState(item, stats.remaining, stats.reset_time)
 
     def _warn_storage_down(self, error: StorageError) -> None:
         now = time.monotonic()

@@ -1,9 +1,9 @@
-"""Building blocks for request and response schemas."""
+"""Building blocks for request and response schemas, shared by every domain."""
 
 from typing import Annotated
 
-from pydantic import AfterValidator
-from sqlmodel._compat import SQLModelConfig
+from pydantic import AfterValidator, StringConstraints
+from sqlmodel import SQLModel
 
 
 def storable_text(value: str) -> str:
@@ -20,10 +20,17 @@ def storable_text(value: str) -> str:
 
 CleanStr = Annotated[str, AfterValidator(storable_text)]
 
-# Larger offsets overflow the database's bigint; none of them could find a row.
-MAX_OFFSET = 2**31 - 1
+# A topic tag, on posts and in a review's suggestions: stored lowercase.
+Tag = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=1, max_length=32
+    ),
+    AfterValidator(storable_text),
+]
 
+# Built on SQLModel's own config, so they type-check as every model's `model_config`.
 # Request bodies: unknown or server-owned fields are errors, not silently dropped.
-REQUEST = SQLModelConfig(extra="forbid")
+REQUEST = SQLModel.model_config | {"extra": "forbid"}
 # Responses always carry their defaulted fields, so the document marks them required.
-RESPONSE = SQLModelConfig(json_schema_serialization_defaults_required=True)
+RESPONSE = SQLModel.model_config | {"json_schema_serialization_defaults_required": True}

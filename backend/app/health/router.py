@@ -2,7 +2,6 @@ from fastapi import APIRouter
 
 from app.core.config import SettingsDep
 from app.core.db import DatabaseDep
-from app.core.errors import error_responses
 from app.health.models import DatabaseHealth, Healthz, Liveness
 from app.health.service import check_database
 
@@ -23,9 +22,8 @@ async def get_liveness(settings: SettingsDep) -> Liveness:
     "/health/db",
     response_model=DatabaseHealth,
     summary="Database reachability, latency and migration revision",
-    responses=error_responses(503),
 )
 async def get_database_health(
     database: DatabaseDep, settings: SettingsDep
 ) -> DatabaseHealth:
-    return await check_database(database.engine, settings.db_connect_timeout)
+    return await check_database(database, settings.db_connect_timeout)

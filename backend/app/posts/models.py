@@ -8,16 +8,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.core.models import new_id, utcnow
-from app.core.schemas import REQUEST, RESPONSE, CleanStr, storable_text
+from app.core.pagination import Page
+from app.core.schemas import REQUEST, RESPONSE, CleanStr, Tag
 
 MAX_TAGS = 10
-Tag = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, min_length=1, max_length=32
-    ),
-    AfterValidator(storable_text),
-]
 
 
 def _unique(tags: list[str]) -> list[str]:
@@ -110,9 +104,7 @@ class PostEnvelope(BaseModel):
     post: PostPublic
 
 
-class PostPage(BaseModel):
-    model_config = RESPONSE
+class PostPage(Page):
+    items_field = "posts"
 
     posts: list[PostPublic]
-    total: int
-    has_more: bool

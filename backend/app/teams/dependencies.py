@@ -1,4 +1,5 @@
-"""Who is calling: a team's API key, or the operator's admin token."""
+"""Who is calling: a team's API key (authenticated, rate-limited, of the team in
+the path), or the operator's admin token."""
 
 import hmac
 from typing import Annotated
@@ -7,13 +8,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import SettingsDep
-from app.core.db import SessionDep
-from app.core.middleware import STATE_HEADERS
-from app.core.ratelimit import RateLimiter
+from app.core.db import Database
+from app.core.middleware import set_response_headers
 from app.teams import service
+from app.teams.authentication import Authentication
 from app.teams.exceptions import AdminDisabled, Forbidden, Unauthorized
-from app.teams.models import Team
-from app.teams.service import AuthenticatedKey
+from app.teams.models import AuthenticatedKey
 
 # auto_error=False: a missing or malformed header gets our 401 envelope, not FastAPI's.
 team_key_scheme = HTTPBearer(
@@ -26,57 +26,83 @@ admin_scheme = HTTPBearer(
     scheme_name="AdminToken",
     description="The operator's ADMIN_TOKEN: `Authorization: Bearer <token>`",
 )
+Credentials = HTTPAuthorizationCredentials | None
+
+
+def _auth(request: Request) -> Authentication:
+    auth: Authentication = request.app.state.auth
+    return auth
+
+
+def _database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
 
 
 async def _count_request(request: Request, identity: str) -> None:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    state = await limiter.check(identity)
+    state = await _auth(request).limiter.check(identity)
     if state is not None:
-        setattr(request.state, STATE_HEADERS, state.headers())
+        set_response_headers(request, state.headers())
 
 
 def _client_identity(request: Request) -> str:
     return f"address:{request.client.host if request.client else 'unknown'}"
 
 
-async def get_api_key(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Depends(team_key_scheme)
-    ],
-) -> AuthenticatedKey:
-    key = (
-        await service.find_active_key(session, credentials.credentials)
-        if (credentials)
-        else None
-    )
+async def _refuse(request: Request) -> Unauthorized:
+    # Failed attempts are limited per address, so guessing keys is throttled too.
+    await _count_request(request, _client_identity(request))
+    return Unauthorized()
+
+
+async def authenticate(request: Request, credentials: Credentials) -> AuthenticatedKey:
+    """The caller's active key: from this process's cache, or the database."""
+    token = credentials.credentials if credentials else ""
+    if not token.startswith(service.KEY_PREFIX):
+        raise await _refuse(request)
+    key_hash = service.hash_key(token)
+    auth = _auth(request)
+    key = auth.keys.get(key_hash)
     if key is None:
-        # Failed attempts are limited per address, so guessing keys is throttled too.
-        await _count_request(request, _client_identity(request))
-        raise Unauthorized()
-    await _count_request(request, f"key:{key.id}")
-    await service.record_use(session, key)
+        # An address over its failed-attempt limit costs the database nothing.
+        await auth.limiter.ensure_allowed(_client_identity(request))
+        async with _database(request).read() as session:
+            key = await service.find_active_key(session, key_hash)
+        if key is None:
+            raise await _refuse(request)
+        auth.keys.put(key_hash, key)
+    auth.usage.note(key)
     return key
 
 
-async def get_team_key(
-    team: str, key: Annotated[AuthenticatedKey, Depends(get_api_key)]
-) -> AuthenticatedKey:
-    """The caller's key, when it belongs to the team named in the path."""
+def belongs_to(key: AuthenticatedKey, team: str) -> AuthenticatedKey:
     if key.team_name != team:
         raise Forbidden(details={"team": team[:64]})
     return key
 
 
+async def get_team_key(
+    request: Request,
+    team: str,
+    credentials: Annotated[Credentials, Depends(team_key_scheme)],
+) -> AuthenticatedKey:
+    """The caller's key: authenticated, counted against its rate limit, and of the
+    team named in the path. Each step is its own function; they make one
+    dependency because FastAPI solves every dependency anew on each request, and
+    on the hot paths that cost more than the request's own query."""
+    key = await authenticate(request, credentials)
+    await _count_request(request, f"key:{key.id}")
+    return belongs_to(key, team)
+
+
 TeamKeyDep = Annotated[AuthenticatedKey, Depends(get_team_key)]
+TEAM_KEY_ERRORS = (Unauthorized, Forbidden)
 
 
 async def require_admin(
     request: Request,
-    session: SessionDep,
     settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_scheme)],
+    credentials: Annotated[Credentials, Depends(admin_scheme)],
 ) -> None:
     if settings.admin_token is None:
         raise AdminDisabled()
@@ -86,15 +112,11 @@ async def require_admin(
         await _count_request(request, "admin")
         return
     await _count_request(request, _client_identity(request))
-    if token and await service.find_active_key(session, token):
-        raise Forbidden("Team API keys cannot use the admin API")
+    if token.startswith(service.KEY_PREFIX):
+        async with _database(request).read() as session:
+            if await service.find_active_key(session, service.hash_key(token)):
+                raise Forbidden("Team API keys cannot use the admin API")
     raise Unauthorized()
 
 
-async def get_admin_team(
-    team: str, session: SessionDep, _: Annotated[None, Depends(require_admin)]
-) -> Team:
-    return await service.get_team(session, team)
-
-
-AdminTeamDep = Annotated[Team, Depends(get_admin_team)]
+ADMIN_ERRORS = (Unauthorized, Forbidden, AdminDisabled)

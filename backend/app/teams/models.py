@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -7,6 +8,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, String
 from sqlmodel import Field, SQLModel
 
 from app.core.models import new_id, utcnow
+from app.core.pagination import Page
 from app.core.schemas import REQUEST, RESPONSE, CleanStr
 
 TEAM_NAME_PATTERN = r"^[a-z0-9-]{1,64}$"
@@ -88,12 +90,10 @@ class TeamCreated(BaseModel):
     api_key: str = Field(description="The team's first API key: shown only once")
 
 
-class TeamPage(BaseModel):
-    model_config = RESPONSE
+class TeamPage(Page):
+    items_field = "teams"
 
     teams: list[TeamPublic]
-    total: int
-    has_more: bool
 
 
 class ApiKeyCreated(BaseModel):
@@ -107,3 +107,12 @@ class ApiKeyList(BaseModel):
     model_config = RESPONSE
 
     api_keys: list[ApiKeyPublic]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthenticatedKey:
+    """The caller, once its team API key is known to be active."""
+
+    id: UUID
+    team_id: UUID
+    team_name: str

@@ -2,19 +2,15 @@
 transaction; the queue tests need committed rows that independent workers (tasks
 and processes) can see, so they use a database of their own, emptied after each."""
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
 
-from app.core import migrate
 from app.core.config import Settings
 from app.core.db import Database
 from app.main import create_app
-from tests.support.databases import create_database, drop_database
 from tests.support.factories import TeamWithKey, make_team
 from tests.support.model_server import ModelServer
 
@@ -40,23 +36,9 @@ def settings(settings: Settings, model_server: ModelServer) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-async def queue_database_url(server_url: str) -> AsyncIterator[str]:
-    url = await create_database(server_url)
-    await asyncio.to_thread(migrate.upgrade, url)
-    yield url
-    await drop_database(server_url, url)
-
-
 @pytest.fixture
-async def queue_database(
-    queue_database_url: str, settings: Settings
-) -> AsyncIterator[Database]:
-    database = Database.connect(queue_database_url, settings)
-    yield database
-    async with database.engine.begin() as connection:
-        await connection.execute(text("TRUNCATE team CASCADE"))
-    await database.dispose()
+def queue_database(committed_database: Database) -> Database:
+    return committed_database
 
 
 @pytest.fixture
@@ -73,5 +55,10 @@ async def queue_client(queue_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def queue_team(queue_database: Database) -> TeamWithKey:
-    async with queue_database.sessionmaker() as session:
+    async with queue_database.write() as session:
         return await make_team(session, "queue-team")
+
+
+@pytest.fixture
+def queue_database_url(committed_database_url: str) -> str:
+    return committed_database_url

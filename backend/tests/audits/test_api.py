@@ -9,12 +9,11 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from sqlalchemy import func, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.audits.models import Audit
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import Database, OnConnection, compile_query
 from app.main import create_app
 from tests.audits.support import create_audit, get_audit
 from tests.support.factories import TeamWithKey, make_post
@@ -57,47 +56,50 @@ async def total(client: httpx.AsyncClient, team: TeamWithKey) -> int:
     return count
 
 
-async def complete(session: AsyncSession, audit_id: str) -> None:
+async def complete(session: OnConnection, audit_id: str) -> None:
     """Moves an audit on as a worker that got a valid review would."""
     await session.execute(
-        update(Audit)
-        .where(col(Audit.id) == UUID(audit_id))
-        .values(
-            status="completed",
-            attempts=1,
-            details=DETAILS,
-            completed_at=func.now(),
+        compile_query(
+            update(Audit)
+            .where(col(Audit.id) == UUID(audit_id))
+            .values(
+                status="completed",
+                attempts=1,
+                details=DETAILS,
+                completed_at=func.now(),
+            )
         )
     )
-    await session.commit()
 
 
-async def fail(session: AsyncSession, audit_id: str) -> None:
+async def fail(session: OnConnection, audit_id: str) -> None:
     """Moves an audit on as a worker that ran out of attempts would."""
     await session.execute(
-        update(Audit)
-        .where(col(Audit.id) == UUID(audit_id))
-        .values(status="failed", attempts=3, error=FAILURE, completed_at=func.now())
-    )
-    await session.commit()
-
-
-async def claim(session: AsyncSession, audit_id: str) -> None:
-    """Moves an audit on as a worker that claimed it would."""
-    await session.execute(
-        update(Audit)
-        .where(col(Audit.id) == UUID(audit_id))
-        .values(
-            status="running",
-            attempts=1,
-            lease_token=uuid4(),
-            lease_expires_at=func.now() + text("interval '1 minute'"),
+        compile_query(
+            update(Audit)
+            .where(col(Audit.id) == UUID(audit_id))
+            .values(status="failed", attempts=3, error=FAILURE, completed_at=func.now())
         )
     )
-    await session.commit()
 
 
-async def move_to(session: AsyncSession, audit_id: str, status: str) -> None:
+async def claim(session: OnConnection, audit_id: str) -> None:
+    """Moves an audit on as a worker that claimed it would."""
+    await session.execute(
+        compile_query(
+            update(Audit)
+            .where(col(Audit.id) == UUID(audit_id))
+            .values(
+                status="running",
+                attempts=1,
+                lease_token=uuid4(),
+                lease_expires_at=func.now() + text("interval '1 minute'"),
+            )
+        )
+    )
+
+
+async def move_to(session: OnConnection, audit_id: str, status: str) -> None:
     moves = {"running": claim, "completed": complete, "failed": fail}
     if status != "pending":
         await moves[status](session, audit_id)
@@ -428,7 +430,7 @@ ROUTES = [
 @pytest.mark.parametrize(("method", "suffix", "body"), ROUTES)
 async def test_another_teams_key_is_forbidden_and_changes_nothing(
     client: httpx.AsyncClient,
-    session: AsyncSession,
+    session: OnConnection,
     team_a: TeamWithKey,
     team_b: TeamWithKey,
     method: str,
@@ -466,7 +468,7 @@ async def test_another_teams_key_is_forbidden_and_changes_nothing(
 )
 async def test_another_teams_audit_is_not_found_on_its_own_path(
     client: httpx.AsyncClient,
-    session: AsyncSession,
+    session: OnConnection,
     team_a: TeamWithKey,
     team_b: TeamWithKey,
     method: str,
@@ -564,7 +566,7 @@ async def test_the_list_is_newest_first(
 
 
 async def test_the_list_filters_by_status(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey
 ) -> None:
     pending = await create_audit(client, team_a, content="a")
     completed = await create_audit(client, team_a, content="b")
@@ -604,7 +606,7 @@ async def test_the_list_filters_by_post(
 
 
 async def test_the_list_filters_by_review_status(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey
 ) -> None:
     accepted = await create_audit(client, team_a, content="a")
     unreviewed = await create_audit(client, team_a, content="b")
@@ -625,7 +627,7 @@ async def test_the_list_filters_by_review_status(
 
 
 async def test_filters_combine(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey
 ) -> None:
     post = await make_post(client, team_a)
     done = await create_audit(client, team_a, post_id=post["id"])
@@ -725,7 +727,7 @@ async def test_bad_list_parameters_are_a_validation_error(
 
 @pytest.mark.parametrize("status", ["pending", "running", "failed"])
 async def test_only_a_completed_audit_can_be_reviewed(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey, status: str
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey, status: str
 ) -> None:
     audit = await create_audit(client, team_a)
     await move_to(session, audit["id"], status)
@@ -746,7 +748,7 @@ async def test_only_a_completed_audit_can_be_reviewed(
 
 @pytest.fixture
 async def completed(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey
 ) -> dict[str, Any]:
     audit = await create_audit(client, team_a, content="buy now")
     await complete(session, audit["id"])
@@ -859,7 +861,7 @@ async def test_an_invalid_review_is_a_validation_error_and_changes_nothing(
 
 @pytest.mark.parametrize("status", ["pending", "running", "completed"])
 async def test_only_a_failed_audit_can_be_retried(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey, status: str
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey, status: str
 ) -> None:
     audit = await create_audit(client, team_a)
     await move_to(session, audit["id"], status)
@@ -877,7 +879,7 @@ async def test_only_a_failed_audit_can_be_retried(
 
 
 async def test_a_failed_audit_is_queued_again_with_fresh_attempts(
-    client: httpx.AsyncClient, session: AsyncSession, team_a: TeamWithKey
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey
 ) -> None:
     audit = await create_audit(client, team_a)
     await fail(session, audit["id"])
@@ -958,7 +960,7 @@ async def test_without_ai_an_audit_cannot_be_created(
 async def test_without_ai_a_failed_audit_cannot_be_retried(
     client: httpx.AsyncClient,
     unconfigured_client: httpx.AsyncClient,
-    session: AsyncSession,
+    session: OnConnection,
     team_a: TeamWithKey,
 ) -> None:
     audit = await create_audit(client, team_a)

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import text
 
 from app.ai.prompt import PROMPT_VERSION, SYSTEM_PROMPT
 from app.core.config import Settings
@@ -394,12 +393,10 @@ async def test_a_queued_audit_wakes_the_worker_without_waiting_for_a_poll(
 
         # The subscription's connection dies (a database restart, say): the worker
         # subscribes again and the next audit wakes it all the same.
-        async with queue_database.engine.connect() as connection:
-            await connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE query LIKE 'LISTEN%' AND datname = current_database()"
-                )
+        async with queue_database.read() as session:
+            await session.connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN%' AND datname = current_database()"
             )
         await asyncio.sleep(0.5)
         second = await create_audit(queue_client, queue_team)

@@ -9,13 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
-from sqlalchemy import func, select, text, update
 
 from app.audits import queue
-from app.audits.models import Audit
 from app.core.config import BACKEND_DIR, Settings
 from app.core.db import Database
 from app.main import audit_worker
@@ -83,13 +81,11 @@ async def calling(model_server: ModelServer, process: subprocess.Popen[bytes]) -
 
 
 async def stored(database: Database, audit_id: str) -> Any:
-    async with database.read_sessionmaker() as session:
-        row = await session.execute(
-            select(Audit.status, Audit.attempts, Audit.lease_token).where(
-                Audit.id == audit_id
-            )
+    async with database.read() as session:
+        return await session.connection.fetchrow(
+            "SELECT status, attempts, lease_token FROM audit WHERE id = $1",
+            UUID(audit_id),
         )
-        return row.one()
 
 
 async def test_a_killed_worker_s_audit_is_completed_exactly_once_by_another(
@@ -184,8 +180,8 @@ async def test_two_workers_complete_fifty_audits_each_exactly_once(
 
     reviewed = [request.document["text"] for request in model_server.received]
     assert sorted(reviewed) == sorted(texts)
-    async with queue_database.read_sessionmaker() as session:
-        attempts = await session.scalar(select(func.max(Audit.attempts)))
+    async with queue_database.read() as session:
+        attempts = await session.connection.fetchval("SELECT max(attempts) FROM audit")
     assert attempts == 1
     for log in logs:
         assert "audit completed" in log.read_text(), f"{log.name} did no work"
@@ -199,16 +195,13 @@ async def test_an_expired_lease_with_no_attempts_left_fails_the_audit(
     model_server: ModelServer,
 ) -> None:
     audit = await create_audit(queue_client, queue_team)
-    async with queue_database.sessionmaker() as session, session.begin():
-        await session.execute(
-            update(Audit)
-            .where(Audit.id == audit["id"])
-            .values(
-                status="running",
-                attempts=settings.audit_max_attempts,
-                lease_token=uuid4(),
-                lease_expires_at=func.now() - text("interval '1 second'"),
-            )
+    async with queue_database.write() as session:
+        await session.connection.execute(
+            "UPDATE audit SET status = 'running', attempts = $2, lease_token = $3,"
+            " lease_expires_at = now() - interval '1 second' WHERE id = $1",
+            UUID(audit["id"]),
+            settings.audit_max_attempts,
+            uuid4(),
         )
 
     async with audit_worker(
@@ -229,19 +222,19 @@ async def test_an_outcome_is_written_only_while_the_lease_is_held(
 ) -> None:
     audit = await create_audit(queue_client, queue_team)
     claim_args = {"capacity": 1, "lease_seconds": 60, "max_attempts": 3}
-    async with queue_database.sessionmaker() as session, session.begin():
+    async with queue_database.write() as session:
         [first] = await queue.claim(session, **claim_args)
         # Nothing else is due while the lease is held.
         assert await queue.claim(session, **claim_args) == []
-        await session.execute(
-            update(Audit)
-            .where(Audit.id == audit["id"])
-            .values(lease_expires_at=func.now() - text("interval '1 second'"))
+        await session.connection.execute(
+            "UPDATE audit SET lease_expires_at = now() - interval '1 second'"
+            " WHERE id = $1",
+            UUID(audit["id"]),
         )
         [second] = await queue.claim(session, **claim_args)
 
     assert (second.id, second.attempts) == (first.id, 2)
     assert second.lease_token != first.lease_token
-    async with queue_database.sessionmaker() as session, session.begin():
+    async with queue_database.write() as session:
         assert await queue.release(session, first) is False
         assert await queue.release(session, second) is True

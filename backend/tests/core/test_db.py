@@ -1,31 +1,23 @@
-import asyncio
-import dataclasses
-
 import httpx
-from fastapi import FastAPI
+import pytest
 
 from app.core.config import Settings
 from app.core.db import Database
-from app.main import create_app
 from tests.support.factories import TeamWithKey
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"db_pool_size": 1, "db_pool_timeout": 0.1})
+
+
 async def test_a_request_that_waits_too_long_for_the_database_is_told_to_retry(
-    settings: Settings, test_database: Database, team_a: TeamWithKey
+    client: httpx.AsyncClient, test_database: Database, team_a: TeamWithKey
 ) -> None:
-    database = dataclasses.replace(
-        test_database, request_slots=asyncio.Semaphore(1), slot_timeout=0.1
-    )
-    app: FastAPI = create_app(settings, database=database)
-    transport = httpx.ASGITransport(app=app)
     url = f"/v1/teams/{team_a.name}/posts"
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        await database.request_slots.acquire()
-        try:
-            busy = await client.get(url, headers=team_a.headers)
-        finally:
-            database.request_slots.release()
-        served = await client.get(url, headers=team_a.headers)
+    async with test_database.read():
+        busy = await client.get(url, headers=team_a.headers)
+    served = await client.get(url, headers=team_a.headers)
 
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "1"

@@ -4,11 +4,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.support.probe import mount_probe
+from app.core.db import OnConnection
+from tests.support.probe import PROBE_TABLE, mount_probe
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
+async def app(app: FastAPI, session: OnConnection) -> FastAPI:
+    await session.connection.execute(PROBE_TABLE)
     return mount_probe(app)
 
 
@@ -67,7 +69,7 @@ async def test_bad_path_parameter_is_validation_error(
 async def test_app_error_renders_its_status_code_and_details(
     client: httpx.AsyncClient,
 ) -> None:
-    response = await client.post("/probe/teams/alpha/then-fail")
+    response = await client.post("/probe/rows/alpha/then-fail")
     body = assert_envelope(response, 409, "CONFLICT")
     assert body == {
         "error": "Probe conflict",

@@ -1,25 +1,43 @@
+"""One transaction per request, committed before the response, on a database
+whose transactions really commit."""
+
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from tests.support.probe import mount_probe
+from app.core.config import Settings
+from app.core.db import Database
+from app.main import create_app
+from tests.support.probe import PROBE_TABLE, mount_probe
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
-    return mount_probe(app)
+async def client(
+    settings: Settings, committed_database: Database
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with committed_database.write() as session:
+        await session.connection.execute(PROBE_TABLE)
+    app = mount_probe(create_app(settings, database=committed_database))
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            yield c
+    finally:
+        async with committed_database.write() as session:
+            await session.connection.execute("DROP TABLE probe_row")
 
 
 async def test_request_commits_its_changes(client: httpx.AsyncClient) -> None:
-    assert (await client.post("/probe/teams/kept")).status_code == 200
-    assert (await client.get("/probe/teams")).json() == ["kept"]
+    assert (await client.post("/probe/rows/kept")).status_code == 200
+    assert (await client.get("/probe/rows")).json() == ["kept"]
 
 
 async def test_error_rolls_back_everything_the_request_wrote(
     client: httpx.AsyncClient,
 ) -> None:
-    assert (await client.post("/probe/teams/lost/then-fail")).status_code == 409
-    assert (await client.get("/probe/teams")).json() == []
+    assert (await client.post("/probe/rows/lost/then-fail")).status_code == 409
+    assert (await client.get("/probe/rows")).json() == []
 
 
 async def test_commit_failure_is_reported_instead_of_a_success(
@@ -27,8 +45,8 @@ async def test_commit_failure_is_reported_instead_of_a_success(
 ) -> None:
     # The duplicate only fails at commit: a 200 here would mean the response went out
     # before the transaction was committed.
-    assert (await client.post("/probe/teams/twice")).status_code == 200
-    response = await client.post("/probe/teams/twice")
+    assert (await client.post("/probe/rows/twice")).status_code == 200
+    response = await client.post("/probe/rows/twice")
     assert response.status_code == 500
     assert response.json()["code"] == "INTERNAL_ERROR"
-    assert (await client.get("/probe/teams")).json() == ["twice"]
+    assert (await client.get("/probe/rows")).json() == ["twice"]

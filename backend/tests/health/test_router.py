@@ -44,15 +44,19 @@ async def _database_health(app: FastAPI) -> httpx.Response:
         return await client.get("/health/db")
 
 
-def _unreachable_app(settings: Settings, url: str, connect_timeout: float) -> FastAPI:
+async def _unreachable_app(
+    settings: Settings, url: str, connect_timeout: float
+) -> FastAPI:
     settings = settings.model_copy(
         update={"database_url": url, "db_connect_timeout": connect_timeout}
     )
-    return create_app(settings, database=Database.connect(url, settings))
+    return create_app(settings, database=await Database.connect(url, settings))
 
 
 async def test_refused_connection_is_db_unavailable(settings: Settings) -> None:
-    app = _unreachable_app(settings, "postgresql+asyncpg://postgres@127.0.0.1:9/x", 5)
+    app = await _unreachable_app(
+        settings, "postgresql+asyncpg://postgres@127.0.0.1:9/x", 5
+    )
     response = await _database_health(app)
     assert response.status_code == 503
     assert response.json()["code"] == "DB_UNAVAILABLE"
@@ -75,7 +79,7 @@ async def test_hung_database_is_db_unavailable_within_the_timeout(
     settings: Settings, silent_server: int
 ) -> None:
     url = f"postgresql+asyncpg://postgres@127.0.0.1:{silent_server}/x"
-    app = _unreachable_app(settings, url, 0.5)
+    app = await _unreachable_app(settings, url, 0.5)
     started = time.monotonic()
     response = await _database_health(app)
     elapsed = time.monotonic() - started

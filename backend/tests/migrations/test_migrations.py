@@ -6,7 +6,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from app.core import migrate
-from tests.support.databases import asyncpg_dsn
+from app.core.db import asyncpg_dsn
 
 MIGRATION_NAME = re.compile(r"^\d{8}_\d{4}_[a-z0-9_]+\.py$")
 

@@ -5,11 +5,7 @@ from uuid import uuid4
 import asyncpg
 from sqlalchemy.engine import make_url
 
-
-def asyncpg_dsn(url: str) -> str:
-    return (
-        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
+from app.core.db import asyncpg_dsn
 
 
 def with_database(url: str, database: str) -> str:

@@ -4,15 +4,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import OnConnection
 from app.teams import service
-from app.teams.models import Team
+from app.teams.models import TeamPublic
 
 
 @dataclass(frozen=True)
 class TeamWithKey:
-    team: Team
+    team: TeamPublic
     key: str
 
     @property
@@ -24,9 +24,8 @@ class TeamWithKey:
         return {"Authorization": f"Bearer {self.key}"}
 
 
-async def make_team(session: AsyncSession, name: str) -> TeamWithKey:
+async def make_team(session: OnConnection, name: str) -> TeamWithKey:
     team, key = await service.create_team(session, name)
-    await session.commit()
     return TeamWithKey(team, key)
 
 

@@ -3,11 +3,18 @@ metrics) through shapes the production routes do not have yet."""
 
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import text
 
-from app.core.db import SessionDep
+from app.core.db import ReadSessionDep, Session, SessionDep, compile_query
 from app.core.errors import AppError
-from app.teams.models import Team
+
+# Its uniqueness is checked only at COMMIT: a duplicate fails the commit itself.
+PROBE_TABLE = """
+CREATE TABLE probe_row (
+    name text,
+    CONSTRAINT uq_probe_row_name UNIQUE (name) DEFERRABLE INITIALLY DEFERRED
+)
+"""
 
 
 class ProbeBody(BaseModel):
@@ -41,22 +48,31 @@ async def crash() -> None:
     raise RuntimeError("secret internals: SELECT * FROM team")
 
 
-@router.post("/teams/{name}")
-async def add_team(name: str, session: SessionDep) -> dict[str, str]:
-    session.add(Team(name=name))
+_ADD_ROW = compile_query(text("INSERT INTO probe_row (name) VALUES (:name)"))
+
+
+async def _add_row(session: Session, name: str) -> None:
+    await session.execute(_ADD_ROW, {"name": name})
+
+
+@router.post("/rows/{name}")
+async def add_row(name: str, session: SessionDep) -> dict[str, str]:
+    await _add_row(session, name)
     return {"name": name}
 
 
-@router.post("/teams/{name}/then-fail")
-async def add_team_then_fail(name: str, session: SessionDep) -> None:
-    session.add(Team(name=name))
-    await session.flush()
+@router.post("/rows/{name}/then-fail")
+async def add_row_then_fail(name: str, session: SessionDep) -> None:
+    await _add_row(session, name)
     raise ProbeConflict(details={"name": name})
 
 
-@router.get("/teams")
-async def list_probe_teams(session: SessionDep) -> list[str]:
-    return list(await session.scalars(select(Team.name).order_by(Team.name)))
+_ROWS = compile_query(text("SELECT name FROM probe_row ORDER BY name"))
+
+
+@router.get("/rows")
+async def list_rows(session: ReadSessionDep) -> list[str]:
+    return [row["name"] for row in await session.all(_ROWS)]
 
 
 def mount_probe(app: FastAPI) -> FastAPI:

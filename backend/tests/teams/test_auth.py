@@ -1,11 +1,13 @@
 import json
 import logging
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import FastAPI
 
+from app.core.db import Database, OnConnection
+from app.teams.authentication import KeyUsage
 from tests.support.factories import TeamWithKey
 
 
@@ -53,27 +55,46 @@ async def test_revoked_key_is_refused_from_the_next_request_on(
     unauthorized(await client.get(url, headers=team_a.headers))
 
 
-async def test_last_used_is_stamped_at_most_once_a_minute(
-    client: httpx.AsyncClient, team_a: TeamWithKey, session: AsyncSession
+async def last_used_after_a_request(
+    client: httpx.AsyncClient, app: FastAPI, database: Database, team: TeamWithKey
+) -> datetime | None:
+    """Makes one request, then writes the noted uses as the background task does."""
+    await client.get(f"/v1/teams/{team.name}/posts", headers=team.headers)
+    await app.state.auth.usage.flush(database)
+    used: datetime | None = await database_value(
+        database, "SELECT last_used_at FROM api_key"
+    )
+    return used
+
+
+async def database_value(database: Database, sql: str) -> object:
+    async with database.read() as session:
+        return await session.connection.fetchval(sql)
+
+
+async def test_last_used_is_written_off_the_request_path_at_most_once_a_minute(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    test_database: Database,
+    team_a: TeamWithKey,
 ) -> None:
     url = f"/v1/teams/{team_a.name}/posts"
     await client.get(url, headers=team_a.headers)
-    first = await session.scalar(text("SELECT last_used_at FROM api_key"))
+    stamped = "SELECT last_used_at FROM api_key"
+    assert await database_value(test_database, stamped) is None, "nothing written yet"
+    first = await last_used_after_a_request(client, app, test_database, team_a)
     assert first is not None
-    await client.get(url, headers=team_a.headers)
-    assert await session.scalar(text("SELECT last_used_at FROM api_key")) == first
+    assert await last_used_after_a_request(client, app, test_database, team_a) == first
 
-    await session.execute(
-        text("UPDATE api_key SET last_used_at = last_used_at - interval '2 minutes'")
-    )
-    await client.get(url, headers=team_a.headers)
-    assert await session.scalar(text("SELECT last_used_at FROM api_key")) > first
+    app.state.auth.usage = KeyUsage(resolution=timedelta(0))
+    later = await last_used_after_a_request(client, app, test_database, team_a)
+    assert later is not None and later > first
 
 
 async def test_raw_key_is_stored_nowhere(
-    session: AsyncSession, team_a: TeamWithKey
+    session: OnConnection, team_a: TeamWithKey
 ) -> None:
-    dump = await session.scalar(text("SELECT json_agg(k)::text FROM api_key k"))
+    dump = await session.connection.fetchval("SELECT json_agg(k)::text FROM api_key k")
     assert team_a.key not in dump
     assert team_a.key[:11] in dump, "the shown prefix is stored"
 

@@ -167,10 +167,6 @@ export type AuditError = {
  */
 export type AuditPage = {
     /**
-     * Audits
-     */
-    audits: Array<AuditPublic>;
-    /**
      * Total
      */
     total: number;
@@ -178,6 +174,10 @@ export type AuditPage = {
      * Has More
      */
     has_more: boolean;
+    /**
+     * Audits
+     */
+    audits: Array<AuditPublic>;
 };
 
 /**
@@ -323,7 +323,7 @@ export type ErrorResponse = {
      *
      * Stable UPPER_SNAKE code for programs to branch on
      */
-    code: string;
+    code: ErrorCode;
     /**
      * Details
      *
@@ -424,10 +424,6 @@ export type PostEnvelope = {
  */
 export type PostPage = {
     /**
-     * Posts
-     */
-    posts: Array<PostPublic>;
-    /**
      * Total
      */
     total: number;
@@ -435,6 +431,10 @@ export type PostPage = {
      * Has More
      */
     has_more: boolean;
+    /**
+     * Posts
+     */
+    posts: Array<PostPublic>;
 };
 
 /**
@@ -521,10 +521,6 @@ export type TeamCreated = {
  */
 export type TeamPage = {
     /**
-     * Teams
-     */
-    teams: Array<TeamPublic>;
-    /**
      * Total
      */
     total: number;
@@ -532,6 +528,10 @@ export type TeamPage = {
      * Has More
      */
     has_more: boolean;
+    /**
+     * Teams
+     */
+    teams: Array<TeamPublic>;
 };
 
 /**
@@ -572,361 +572,10 @@ export type TokenUsage = {
     total_tokens: number;
 };
 
-export type GetHealthzData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/v1/healthz';
-};
-
-export type GetHealthzErrors = {
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type GetHealthzError = GetHealthzErrors[keyof GetHealthzErrors];
-
-export type GetHealthzResponses = {
-    /**
-     * Successful Response
-     */
-    200: Healthz;
-};
-
-export type GetHealthzResponse = GetHealthzResponses[keyof GetHealthzResponses];
-
-export type GetLivenessData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/health';
-};
-
-export type GetLivenessErrors = {
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type GetLivenessError = GetLivenessErrors[keyof GetLivenessErrors];
-
-export type GetLivenessResponses = {
-    /**
-     * Successful Response
-     */
-    200: Liveness;
-};
-
-export type GetLivenessResponse = GetLivenessResponses[keyof GetLivenessResponses];
-
-export type GetDatabaseHealthData = {
-    body?: never;
-    path?: never;
-    query?: never;
-    url: '/health/db';
-};
-
-export type GetDatabaseHealthErrors = {
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type GetDatabaseHealthError = GetDatabaseHealthErrors[keyof GetDatabaseHealthErrors];
-
-export type GetDatabaseHealthResponses = {
-    /**
-     * Successful Response
-     */
-    200: DatabaseHealth;
-};
-
-export type GetDatabaseHealthResponse = GetDatabaseHealthResponses[keyof GetDatabaseHealthResponses];
-
-export type ListTeamsData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Limit
-         */
-        limit?: number;
-        /**
-         * Offset
-         */
-        offset?: number;
-    };
-    url: '/v1/teams';
-};
-
-export type ListTeamsErrors = {
-    /**
-     * Unauthorized
-     */
-    401: ErrorResponse;
-    /**
-     * Forbidden
-     */
-    403: ErrorResponse;
-    /**
-     * Unprocessable Entity
-     */
-    422: ErrorResponse;
-    /**
-     * Too Many Requests
-     */
-    429: ErrorResponse;
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type ListTeamsError = ListTeamsErrors[keyof ListTeamsErrors];
-
-export type ListTeamsResponses = {
-    /**
-     * Successful Response
-     */
-    200: TeamPage;
-};
-
-export type ListTeamsResponse = ListTeamsResponses[keyof ListTeamsResponses];
-
-export type CreateTeamData = {
-    body: TeamCreate;
-    path?: never;
-    query?: never;
-    url: '/v1/teams';
-};
-
-export type CreateTeamErrors = {
-    /**
-     * Unauthorized
-     */
-    401: ErrorResponse;
-    /**
-     * Forbidden
-     */
-    403: ErrorResponse;
-    /**
-     * Conflict
-     */
-    409: ErrorResponse;
-    /**
-     * Unprocessable Entity
-     */
-    422: ErrorResponse;
-    /**
-     * Too Many Requests
-     */
-    429: ErrorResponse;
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type CreateTeamError = CreateTeamErrors[keyof CreateTeamErrors];
-
-export type CreateTeamResponses = {
-    /**
-     * Successful Response
-     */
-    201: TeamCreated;
-};
-
-export type CreateTeamResponse = CreateTeamResponses[keyof CreateTeamResponses];
-
-export type ListApiKeysData = {
-    body?: never;
-    path: {
-        /**
-         * Team
-         */
-        team: string;
-    };
-    query?: never;
-    url: '/v1/teams/{team}/api-keys';
-};
-
-export type ListApiKeysErrors = {
-    /**
-     * Unauthorized
-     */
-    401: ErrorResponse;
-    /**
-     * Forbidden
-     */
-    403: ErrorResponse;
-    /**
-     * Not Found
-     */
-    404: ErrorResponse;
-    /**
-     * Unprocessable Entity
-     */
-    422: ErrorResponse;
-    /**
-     * Too Many Requests
-     */
-    429: ErrorResponse;
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
-
-export type ListApiKeysResponses = {
-    /**
-     * Successful Response
-     */
-    200: ApiKeyList;
-};
-
-export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
-
-export type CreateApiKeyData = {
-    body: ApiKeyCreate;
-    path: {
-        /**
-         * Team
-         */
-        team: string;
-    };
-    query?: never;
-    url: '/v1/teams/{team}/api-keys';
-};
-
-export type CreateApiKeyErrors = {
-    /**
-     * Unauthorized
-     */
-    401: ErrorResponse;
-    /**
-     * Forbidden
-     */
-    403: ErrorResponse;
-    /**
-     * Not Found
-     */
-    404: ErrorResponse;
-    /**
-     * Unprocessable Entity
-     */
-    422: ErrorResponse;
-    /**
-     * Too Many Requests
-     */
-    429: ErrorResponse;
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
-
-export type CreateApiKeyResponses = {
-    /**
-     * Successful Response
-     */
-    201: ApiKeyCreated;
-};
-
-export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyResponses];
-
-export type RevokeApiKeyData = {
-    body?: never;
-    path: {
-        /**
-         * Key Id
-         */
-        key_id: string;
-        /**
-         * Team
-         */
-        team: string;
-    };
-    query?: never;
-    url: '/v1/teams/{team}/api-keys/{key_id}';
-};
-
-export type RevokeApiKeyErrors = {
-    /**
-     * Unauthorized
-     */
-    401: ErrorResponse;
-    /**
-     * Forbidden
-     */
-    403: ErrorResponse;
-    /**
-     * Not Found
-     */
-    404: ErrorResponse;
-    /**
-     * Unprocessable Entity
-     */
-    422: ErrorResponse;
-    /**
-     * Too Many Requests
-     */
-    429: ErrorResponse;
-    /**
-     * Internal Server Error
-     */
-    500: ErrorResponse;
-    /**
-     * Service Unavailable
-     */
-    503: ErrorResponse;
-};
-
-export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
-
-export type RevokeApiKeyResponses = {
-    /**
-     * Successful Response
-     */
-    204: void;
-};
-
-export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
+/**
+ * Every code an error response can carry
+ */
+export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'RATE_LIMITED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR';
 
 export type ListPostsData = {
     body?: never;
@@ -937,18 +586,6 @@ export type ListPostsData = {
         team: string;
     };
     query?: {
-        /**
-         * Limit
-         *
-         * Page size
-         */
-        limit?: number;
-        /**
-         * Offset
-         *
-         * Posts to skip
-         */
-        offset?: number;
         /**
          * Tag
          *
@@ -967,33 +604,45 @@ export type ListPostsData = {
          * Only threads: leave replies out
          */
         threads_only?: boolean;
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Posts to skip
+         */
+        offset?: number;
     };
     url: '/v1/teams/{team}/posts';
 };
 
 export type ListPostsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1023,31 +672,31 @@ export type CreatePostData = {
 
 export type CreatePostErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: PARENT_NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1081,31 +730,31 @@ export type DeletePostData = {
 
 export type DeletePostErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1139,31 +788,31 @@ export type GetPostData = {
 
 export type GetPostErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1210,31 +859,31 @@ export type ListRepliesData = {
 
 export type ListRepliesErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1260,18 +909,6 @@ export type ListAuditsData = {
     };
     query?: {
         /**
-         * Limit
-         *
-         * Page size
-         */
-        limit?: number;
-        /**
-         * Offset
-         *
-         * Audits to skip
-         */
-        offset?: number;
-        /**
          * Status
          *
          * Only this status
@@ -1289,33 +926,45 @@ export type ListAuditsData = {
          * Only this review status
          */
         review_status?: ReviewStatus | null;
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Audits to skip
+         */
+        offset?: number;
     };
     url: '/v1/teams/{team}/audits';
 };
 
 export type ListAuditsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1353,31 +1002,31 @@ export type CreateAuditData = {
 
 export type CreateAuditErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: AI_NOT_CONFIGURED, DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1411,31 +1060,31 @@ export type DeleteAuditData = {
 
 export type DeleteAuditErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1469,31 +1118,31 @@ export type GetAuditData = {
 
 export type GetAuditErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1527,35 +1176,35 @@ export type ReviewAuditData = {
 
 export type ReviewAuditErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Conflict
+     * Conflict: CONFLICT
      */
     409: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1589,35 +1238,35 @@ export type RetryAuditData = {
 
 export type RetryAuditErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: UNAUTHORIZED
      */
     401: ErrorResponse;
     /**
-     * Forbidden
+     * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
     /**
-     * Not Found
+     * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
     /**
-     * Conflict
+     * Conflict: CONFLICT
      */
     409: ErrorResponse;
     /**
-     * Unprocessable Entity
+     * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests
+     * Too Many Requests: RATE_LIMITED
      */
     429: ErrorResponse;
     /**
-     * Internal Server Error
+     * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable
+     * Service Unavailable: AI_NOT_CONFIGURED, DATABASE_BUSY, DB_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1632,3 +1281,363 @@ export type RetryAuditResponses = {
 };
 
 export type RetryAuditResponse = RetryAuditResponses[keyof RetryAuditResponses];
+
+export type ListTeamsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         *
+         * Teams to skip
+         */
+        offset?: number;
+    };
+    url: '/v1/teams';
+};
+
+export type ListTeamsErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ListTeamsError = ListTeamsErrors[keyof ListTeamsErrors];
+
+export type ListTeamsResponses = {
+    /**
+     * Successful Response
+     */
+    200: TeamPage;
+};
+
+export type ListTeamsResponse = ListTeamsResponses[keyof ListTeamsResponses];
+
+export type CreateTeamData = {
+    body: TeamCreate;
+    path?: never;
+    query?: never;
+    url: '/v1/teams';
+};
+
+export type CreateTeamErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Conflict: CONFLICT
+     */
+    409: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type CreateTeamError = CreateTeamErrors[keyof CreateTeamErrors];
+
+export type CreateTeamResponses = {
+    /**
+     * Successful Response
+     */
+    201: TeamCreated;
+};
+
+export type CreateTeamResponse = CreateTeamResponses[keyof CreateTeamResponses];
+
+export type ListApiKeysData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/api-keys';
+};
+
+export type ListApiKeysErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ListApiKeysError = ListApiKeysErrors[keyof ListApiKeysErrors];
+
+export type ListApiKeysResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiKeyList;
+};
+
+export type ListApiKeysResponse = ListApiKeysResponses[keyof ListApiKeysResponses];
+
+export type CreateApiKeyData = {
+    body: ApiKeyCreate;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/api-keys';
+};
+
+export type CreateApiKeyErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type CreateApiKeyError = CreateApiKeyErrors[keyof CreateApiKeyErrors];
+
+export type CreateApiKeyResponses = {
+    /**
+     * Successful Response
+     */
+    201: ApiKeyCreated;
+};
+
+export type CreateApiKeyResponse = CreateApiKeyResponses[keyof CreateApiKeyResponses];
+
+export type RevokeApiKeyData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+        /**
+         * Key Id
+         */
+        key_id: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/api-keys/{key_id}';
+};
+
+export type RevokeApiKeyErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RevokeApiKeyError = RevokeApiKeyErrors[keyof RevokeApiKeyErrors];
+
+export type RevokeApiKeyResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
+
+export type GetHealthzData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/healthz';
+};
+
+export type GetHealthzErrors = {
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type GetHealthzError = GetHealthzErrors[keyof GetHealthzErrors];
+
+export type GetHealthzResponses = {
+    /**
+     * Successful Response
+     */
+    200: Healthz;
+};
+
+export type GetHealthzResponse = GetHealthzResponses[keyof GetHealthzResponses];
+
+export type GetLivenessData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health';
+};
+
+export type GetLivenessErrors = {
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type GetLivenessError = GetLivenessErrors[keyof GetLivenessErrors];
+
+export type GetLivenessResponses = {
+    /**
+     * Successful Response
+     */
+    200: Liveness;
+};
+
+export type GetLivenessResponse = GetLivenessResponses[keyof GetLivenessResponses];
+
+export type GetDatabaseHealthData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/health/db';
+};
+
+export type GetDatabaseHealthErrors = {
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type GetDatabaseHealthError = GetDatabaseHealthErrors[keyof GetDatabaseHealthErrors];
+
+export type GetDatabaseHealthResponses = {
+    /**
+     * Successful Response
+     */
+    200: DatabaseHealth;
+};
+
+export type GetDatabaseHealthResponse = GetDatabaseHealthResponses[keyof GetDatabaseHealthResponses];

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import type { AuditPublic } from "@/client";
 import { AuditView } from "./audit-view";
 
@@ -23,8 +23,6 @@ const base: AuditPublic = {
   updated_at: "2026-11-22T03:08:00Z",
   completed_at: null,
 };
-
-afterEach(cleanup);
 
 describe("AuditView", () => {
   it("shows the summary, suggested tags and findings grouped by severity", () => {

@@ -4,8 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { deletePost } from "@/client";
 import { ProblemView } from "@/components/problem-view";
-import type { ApiProblem } from "@/lib/problem";
-import { useApi } from "@/lib/use-api";
+import { useMutation } from "@/lib/use-api";
 
 type Props = {
   team: string;
@@ -16,11 +15,9 @@ type Props = {
 
 /** Two steps, so a stray click or keypress never deletes anything. */
 export function DeleteButton({ team, postId, kind }: Props) {
-  const api = useApi();
   const router = useRouter();
+  const { run, pending, problem } = useMutation();
   const [confirming, setConfirming] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const openRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
@@ -36,17 +33,14 @@ export function DeleteButton({ team, postId, kind }: Props) {
   }, [confirming]);
 
   async function confirm() {
-    setPending(true);
-    const result = await api(() => deletePost({ path: { team, post_id: postId } }));
-    setPending(false);
-    if (!result.ok) {
-      setProblem(result.problem);
-      return;
-    }
-    if (kind === "post") {
-      router.push("/posts");
-    }
-    router.refresh();
+    await run(
+      () => deletePost({ path: { team, post_id: postId } }),
+      () => {
+        if (kind === "post") {
+          router.push("/posts");
+        }
+      },
+    );
   }
 
   if (!confirming) {

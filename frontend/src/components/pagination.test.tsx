@@ -1,9 +1,7 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { Pagination } from "./pagination";
-
-afterEach(cleanup);
 
 describe("Pagination", () => {
   it("links to the neighbouring pages and keeps the filters", () => {

@@ -1,17 +1,13 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { createPost } from "@/client";
+import { router } from "@/test/navigation";
+import { answered, refused } from "@/test/sdk";
 import { PostForm } from "./post-form";
 
-const router = { refresh: vi.fn(), push: vi.fn() };
-vi.mock("next/navigation", () => ({ useRouter: () => router }));
+vi.mock("next/navigation", () => import("@/test/navigation"));
 vi.mock("@/client", () => ({ createPost: vi.fn() }));
-
-afterEach(() => {
-  cleanup();
-  vi.clearAllMocks();
-});
 
 function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
@@ -19,10 +15,7 @@ function fill(label: string, value: string) {
 
 describe("PostForm", () => {
   it("sends the parsed tags and refreshes the list", async () => {
-    vi.mocked(createPost).mockResolvedValue({
-      data: { post: {} },
-      response: new Response(null, { status: 201 }),
-    } as never);
+    vi.mocked(createPost).mockResolvedValue(answered({ post: {} }, 201));
     render(<PostForm team="acme" />);
     fill("Your name", "Ada");
     fill("Message", "Hello");
@@ -34,21 +27,17 @@ describe("PostForm", () => {
       path: { team: "acme" },
       body: { author_name: "Ada", content: "Hello", tags: ["release", "ops"] },
     });
+    expect(vi.mocked(createPost).mock.calls[0][0]).not.toHaveProperty("auth");
     expect(screen.getByText("Post published.")).toBeTruthy();
     expect((screen.getByLabelText("Message") as HTMLTextAreaElement).value).toBe("");
   });
 
   it("shows the API's validation errors next to the fields they name", async () => {
-    vi.mocked(createPost).mockResolvedValue({
-      error: {
-        error: "Request validation failed",
-        code: "VALIDATION_ERROR",
-        details: {
-          errors: [{ field: "body.tags.0", message: "String should have at most 32 characters" }],
-        },
-      },
-      response: new Response(null, { status: 422 }),
-    } as never);
+    vi.mocked(createPost).mockResolvedValue(
+      refused(422, "VALIDATION_ERROR", {
+        errors: [{ field: "body.tags.0", message: "String should have at most 32 characters" }],
+      }),
+    );
     render(<PostForm team="acme" />);
     fill("Your name", "Ada");
     fill("Message", "Hello");
@@ -66,16 +55,16 @@ describe("PostForm", () => {
   });
 
   it("shows a rate limit above the form with when to retry", async () => {
-    vi.mocked(createPost).mockResolvedValue({
-      error: { error: "Rate limited", code: "RATE_LIMITED", details: {} },
-      response: new Response(null, { status: 429, headers: { "Retry-After": "12" } }),
-    } as never);
+    vi.mocked(createPost).mockResolvedValue(
+      refused(429, "RATE_LIMITED", {}, { "Retry-After": "12" }),
+    );
     render(<PostForm team="acme" parentPostId="p1" />);
     fill("Your name", "Ada");
     fill("Reply", "Hi");
     fireEvent.click(screen.getByRole("button", { name: "Post reply" }));
 
     const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Too many requests");
     expect(alert.textContent).toContain("Try again in 12 seconds.");
     expect(vi.mocked(createPost).mock.calls[0][0]).toMatchObject({
       body: { parent_post_id: "p1" },
@@ -83,10 +72,7 @@ describe("PostForm", () => {
   });
 
   it("sends a user whose key stopped working back to sign in", async () => {
-    vi.mocked(createPost).mockResolvedValue({
-      error: { error: "A valid API key is required", code: "UNAUTHORIZED", details: {} },
-      response: new Response(null, { status: 401 }),
-    } as never);
+    vi.mocked(createPost).mockResolvedValue(refused(401, "UNAUTHORIZED"));
     render(<PostForm team="acme" />);
     fill("Your name", "Ada");
     fill("Message", "Hello");

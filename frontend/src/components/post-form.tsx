@@ -1,13 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { createPost } from "@/client";
 import { Field } from "@/components/field";
 import { ProblemView } from "@/components/problem-view";
 import { parseTags } from "@/lib/format";
-import type { ApiProblem } from "@/lib/problem";
-import { useApi } from "@/lib/use-api";
+import { useMutation } from "@/lib/use-api";
 
 type Props = {
   team: string;
@@ -16,10 +14,7 @@ type Props = {
 };
 
 export function PostForm({ team, parentPostId }: Props) {
-  const api = useApi();
-  const router = useRouter();
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [pending, setPending] = useState(false);
+  const { run, pending, problem } = useMutation();
   const [done, setDone] = useState("");
   const isReply = parentPostId !== undefined;
   const id = (name: string) => `${isReply ? "reply" : "post"}-${name}`;
@@ -28,38 +23,33 @@ export function PostForm({ team, parentPostId }: Props) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    setPending(true);
     setDone("");
-    const result = await api(() =>
-      createPost({
-        path: { team },
-        body: {
-          author_name: String(data.get("author_name") ?? ""),
-          content: String(data.get("content") ?? ""),
-          ...(isReply
-            ? { parent_post_id: parentPostId }
-            : { tags: parseTags(String(data.get("tags") ?? "")) }),
-        },
-      }),
+    await run(
+      () =>
+        createPost({
+          path: { team },
+          body: {
+            author_name: String(data.get("author_name") ?? ""),
+            content: String(data.get("content") ?? ""),
+            ...(isReply
+              ? { parent_post_id: parentPostId }
+              : { tags: parseTags(String(data.get("tags") ?? "")) }),
+          },
+        }),
+      () => {
+        // The author is likely to post again; only the text is cleared.
+        for (const name of ["content", "tags"]) {
+          const input = form.elements.namedItem(name);
+          if (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) {
+            input.value = "";
+          }
+        }
+        setDone(isReply ? "Reply posted." : "Post published.");
+      },
     );
-    setPending(false);
-    if (!result.ok) {
-      setProblem(result.problem);
-      return;
-    }
-    setProblem(null);
-    // The author is likely to post again; only the text is cleared.
-    for (const name of ["content", "tags"]) {
-      const input = form.elements.namedItem(name);
-      if (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement) {
-        input.value = "";
-      }
-    }
-    setDone(isReply ? "Reply posted." : "Post published.");
-    router.refresh();
   }
 
-  const fields = problem?.fields ?? {};
+  const fields = problem?.kind === "api" ? problem.fields : {};
   const fieldNames = ["author_name", "content", "tags"];
   // A problem the fields cannot show (rate limit, network) is shown above them.
   const general = problem && !fieldNames.some((name) => fields[name]) ? problem : null;

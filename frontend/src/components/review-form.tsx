@@ -1,12 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { type AuditPublic, type ReviewStatus, reviewAudit } from "@/client";
 import { Field } from "@/components/field";
 import { ProblemView } from "@/components/problem-view";
-import type { ApiProblem } from "@/lib/problem";
-import { useApi } from "@/lib/use-api";
+import { useMutation } from "@/lib/use-api";
 
 const DECISIONS: { value: ReviewStatus; label: string; className: string }[] = [
   { value: "accepted", label: "Accept findings", className: "button button-primary" },
@@ -15,10 +13,7 @@ const DECISIONS: { value: ReviewStatus; label: string; className: string }[] = [
 
 /** A person's verdict on a completed audit, with an optional note. */
 export function ReviewForm({ team, audit }: { team: string; audit: AuditPublic }) {
-  const api = useApi();
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const { run, pending, problem } = useMutation();
   const [saved, setSaved] = useState("");
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -26,19 +21,14 @@ export function ReviewForm({ team, audit }: { team: string; audit: AuditPublic }
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     const decision = submitter instanceof HTMLButtonElement ? submitter.value : "";
     const note = String(new FormData(event.currentTarget).get("note") ?? "").trim();
-    setPending(true);
-    const result = await api(() =>
-      reviewAudit({
-        path: { team, audit_id: audit.id },
-        body: { review_status: decision as ReviewStatus, review_note: note || null },
-      }),
+    await run(
+      () =>
+        reviewAudit({
+          path: { team, audit_id: audit.id },
+          body: { review_status: decision as ReviewStatus, review_note: note || null },
+        }),
+      (data) => setSaved(`Saved: ${data.audit.review_status}.`),
     );
-    setPending(false);
-    setProblem(result.ok ? null : result.problem);
-    if (result.ok) {
-      setSaved(`Saved: ${result.data.audit.review_status}.`);
-      router.refresh();
-    }
   }
 
   return (

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { toProblem } from "@/lib/problem";
 import type { SystemStatus } from "@/lib/status";
 import { StatusView } from "./status-view";
 
@@ -10,8 +11,6 @@ function field(region: HTMLElement, label: string): string | null {
   const term = within(region).getByText(label, { selector: "dt" });
   return term.nextElementSibling?.textContent ?? null;
 }
-
-afterEach(cleanup);
 
 describe("StatusView", () => {
   it("shows the API build and the database details when all is well", () => {
@@ -38,10 +37,13 @@ describe("StatusView", () => {
 
   it("shows the error envelope of a failing check instead of its data", () => {
     const status: SystemStatus = {
-      api: { ok: false, problem: { error: "The API could not be reached", code: "UNREACHABLE" } },
+      api: { ok: false, problem: { kind: "unreachable", error: "The API could not be reached" } },
       database: {
         ok: false,
-        problem: { error: "Database unavailable", code: "DATABASE_UNAVAILABLE" },
+        problem: toProblem(
+          { error: "Database unavailable", code: "DB_UNAVAILABLE", details: {} },
+          new Response(null, { status: 503 }),
+        ),
       },
     };
 
@@ -50,11 +52,29 @@ describe("StatusView", () => {
     expect(screen.getByRole("status").textContent).toBe("Some checks are failing");
     const api = screen.getByRole("region", { name: "API" });
     expect(field(api, "Status")).toBe("unreachable");
-    expect(field(api, "Code")).toBe("UNREACHABLE");
+    expect(field(api, "Error")).toBe("The API could not be reached");
+    expect(within(api).queryByText("Code")).toBeNull();
     const database = screen.getByRole("region", { name: "Database" });
     expect(field(database, "Status")).toBe("error");
     expect(field(database, "Error")).toBe("Database unavailable");
-    expect(field(database, "Code")).toBe("DATABASE_UNAVAILABLE");
+    expect(field(database, "Code")).toBe("DB_UNAVAILABLE");
     expect(within(database).queryByText("Latency")).toBeNull();
+  });
+
+  it("names the HTTP status of an answer that carried no envelope", () => {
+    const status: SystemStatus = {
+      api: { ok: false, problem: { kind: "http", status: 502, error: "The API answered 502" } },
+      database: {
+        ok: false,
+        problem: { kind: "http", status: 502, error: "The API answered 502" },
+      },
+    };
+
+    render(<StatusView status={status} checkedAt={checkedAt} />);
+
+    const api = screen.getByRole("region", { name: "API" });
+    expect(field(api, "Status")).toBe("error");
+    expect(field(api, "HTTP status")).toBe("502");
+    expect(within(api).queryByText("Code")).toBeNull();
   });
 });

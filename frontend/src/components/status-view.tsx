@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import { type Check, formatLatency, type Problem, type SystemStatus } from "@/lib/status";
+import { type Problem, problemReference, type Result } from "@/lib/problem";
+import { formatLatency, type SystemStatus } from "@/lib/status";
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -15,15 +16,18 @@ function Badge({ ok, children }: { ok: boolean; children: ReactNode }) {
 }
 
 function ProblemFields({ problem }: { problem: Problem }) {
+  const reference = problemReference(problem);
   return (
     <>
       <Field label="Status">
-        <Badge ok={false}>{problem.code === "UNREACHABLE" ? "unreachable" : "error"}</Badge>
+        <Badge ok={false}>{problem.kind === "unreachable" ? "unreachable" : "error"}</Badge>
       </Field>
       <Field label="Error">{problem.error}</Field>
-      <Field label="Code">
-        <code>{problem.code}</code>
-      </Field>
+      {reference && (
+        <Field label={reference.label}>
+          <code>{reference.value}</code>
+        </Field>
+      )}
     </>
   );
 }
@@ -36,7 +40,7 @@ function Card<T>({
 }: {
   id: string;
   title: string;
-  check: Check<T>;
+  check: Result<T>;
   children: (data: T) => ReactNode;
 }) {
   return (

@@ -1,21 +1,47 @@
-import { describeFailure } from "@/lib/status";
+import type { ErrorCode, ErrorResponse } from "@/client";
 
-/** An API failure as the pages show it: what went wrong, and what the user can do. */
-export type ApiProblem = {
-  /** HTTP status; absent when no answer came back. */
-  status?: number;
-  code: string;
-  error: string;
-  /** Validation messages by form field (`tags`, `content`...). */
-  fields: Record<string, string[]>;
-  /** Seconds until a rate-limited caller may try again. */
-  retryAfter?: number;
-};
+/**
+ * Why a call to the API failed. Only the API's own envelope carries a code, typed by
+ * the generated `ErrorCode`; an answer without it and no answer at all are kinds of
+ * their own, so no code is ever invented for them.
+ */
+export type Problem =
+  | {
+      /** The API answered with its error envelope. */
+      kind: "api";
+      status: number;
+      code: ErrorCode;
+      error: string;
+      /** Validation messages by form field (`tags`, `content`...). */
+      fields: Record<string, string[]>;
+      /** Seconds until a rate-limited caller may try again. */
+      retryAfter?: number;
+    }
+  | {
+      /** Something between us and the API (a proxy, a crashed worker) answered instead. */
+      kind: "http";
+      status: number;
+      error: string;
+    }
+  | {
+      /** No answer came back: the network failed or the call timed out. */
+      kind: "unreachable";
+      error: string;
+    };
 
-export type Result<T> = { ok: true; data: T } | { ok: false; problem: ApiProblem };
+export type Result<T> = { ok: true; data: T } | { ok: false; problem: Problem };
 
 /** What every function of the generated client resolves to. */
 export type SdkResult<T> = { data?: T; error?: unknown; response?: Response };
+
+/** The envelope's shape; its code is then trusted to be one the OpenAPI document lists. */
+function isErrorEnvelope(value: unknown): value is ErrorResponse {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const { error, code } = value as Record<string, unknown>;
+  return typeof error === "string" && typeof code === "string";
+}
 
 type FieldError = { field?: unknown; message?: unknown };
 
@@ -41,31 +67,41 @@ export function fieldErrors(details: unknown): Record<string, string[]> {
   return fields;
 }
 
-function retryAfterSeconds(error: unknown, response?: Response): number | undefined {
-  const header = Number(response?.headers.get("Retry-After"));
+function retryAfterSeconds(envelope: ErrorResponse, response: Response): number | undefined {
+  const header = Number(response.headers.get("Retry-After"));
   if (Number.isFinite(header) && header > 0) {
     return Math.ceil(header);
   }
   // The header may not survive every proxy; the envelope repeats it.
-  const detail = (error as { details?: { retry_after?: unknown } } | null)?.details?.retry_after;
+  const detail = envelope.details?.retry_after;
   return typeof detail === "number" && detail > 0 ? Math.ceil(detail) : undefined;
 }
 
-export function toProblem(error: unknown, response?: Response): ApiProblem {
-  const { error: message, code } = describeFailure(error, response);
-  const problem: ApiProblem = {
-    status: response?.status,
-    code,
-    error: message,
-    fields: fieldErrors((error as { details?: unknown } | null)?.details),
-  };
-  if (response?.status === 429) {
-    problem.retryAfter = retryAfterSeconds(error, response);
+const NO_ANSWER: Problem = { kind: "unreachable", error: "The API could not be reached" };
+
+/** The problem behind an SDK answer that was not a success; no answer is `unreachable`. */
+export function toProblem(error: unknown, response?: Response): Problem {
+  if (!response) {
+    return NO_ANSWER;
   }
-  return problem;
+  if (!isErrorEnvelope(error)) {
+    return {
+      kind: "http",
+      status: response.status,
+      error: `The API answered ${response.status} ${response.statusText}`.trim(),
+    };
+  }
+  return {
+    kind: "api",
+    status: response.status,
+    code: error.code,
+    error: error.error,
+    fields: fieldErrors(error.details),
+    retryAfter: error.code === "RATE_LIMITED" ? retryAfterSeconds(error, response) : undefined,
+  };
 }
 
-/** Calls the generated client and never throws: no answer at all is UNREACHABLE. */
+/** Calls the generated client and never throws: no answer at all is `unreachable`. */
 export async function settle<T>(call: () => Promise<SdkResult<T>>): Promise<Result<T>> {
   try {
     const { data, error, response } = await call();
@@ -74,12 +110,26 @@ export async function settle<T>(call: () => Promise<SdkResult<T>>): Promise<Resu
     }
     return { ok: false, problem: toProblem(error, response) };
   } catch {
-    return { ok: false, problem: toProblem(undefined) };
+    // The client throws only when no HTTP answer came back (refused, aborted, timed out).
+    return { ok: false, problem: NO_ANSWER };
   }
 }
 
-export function isSignedOut(problem: ApiProblem): boolean {
-  return problem.status === 401;
+/** The key was refused (revoked, or the cookie is stale): the session is over. */
+export function isSignedOut(problem: Problem): boolean {
+  return problem.kind === "api" && problem.code === "UNAUTHORIZED";
+}
+
+/** What a bug report names the failure by: the API's code, else the HTTP status. */
+export function problemReference(problem: Problem): { label: string; value: string } | null {
+  switch (problem.kind) {
+    case "api":
+      return { label: "Code", value: problem.code };
+    case "http":
+      return { label: "HTTP status", value: String(problem.status) };
+    case "unreachable":
+      return null;
+  }
 }
 
 export type ProblemText = { title: string; message: string };
@@ -89,33 +139,36 @@ function seconds(n: number): string {
 }
 
 /** Plain words for each failure a page can meet; the API's own message otherwise. */
-export function describeProblem(problem: ApiProblem): ProblemText {
-  if (problem.code === "UNREACHABLE") {
+export function describeProblem(problem: Problem): ProblemText {
+  if (problem.kind === "unreachable") {
     return {
       title: "Cannot reach the API",
       message: "The Looped Needle API did not answer. Check your connection, then try again.",
     };
   }
-  if (problem.code === "AI_NOT_CONFIGURED") {
-    return {
-      title: "AI is not set up",
-      message:
-        "AI reviews are not set up on this server, so nothing can be audited yet. " +
-        "An operator has to configure OPENAI_API_KEY or OPENAI_BASE_URL on the API.",
-    };
+  if (problem.kind === "http") {
+    return { title: "Something went wrong", message: problem.error };
   }
-  switch (problem.status) {
-    case 403:
+  switch (problem.code) {
+    case "AI_NOT_CONFIGURED":
+      return {
+        title: "AI is not set up",
+        message:
+          "AI reviews are not set up on this server, so nothing can be audited yet. " +
+          "An operator has to configure OPENAI_API_KEY or OPENAI_BASE_URL on the API.",
+      };
+    case "FORBIDDEN":
       return {
         title: "Not allowed",
         message: "Your API key cannot open this team's workspace.",
       };
-    case 404:
+    case "NOT_FOUND":
+    case "PARENT_NOT_FOUND":
       return {
         title: "Not found",
         message: "It does not exist, or it has been deleted.",
       };
-    case 429:
+    case "RATE_LIMITED":
       return {
         title: "Too many requests",
         message:
@@ -123,7 +176,8 @@ export function describeProblem(problem: ApiProblem): ProblemText {
             ? "Your team has hit its rate limit. Wait a moment, then try again."
             : `Your team has hit its rate limit. Try again in ${seconds(problem.retryAfter)}.`,
       };
-    case 422:
+    case "VALIDATION_ERROR":
+    case "IDEMPOTENCY_KEY_REUSED":
       return { title: "Some fields need attention", message: problem.error };
     default:
       return { title: "Something went wrong", message: problem.error };

@@ -2,7 +2,6 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { isSignedOut, type Result, type SdkResult, settle } from "@/lib/problem";
 import {
-  bearer,
   decodeSession,
   EXPIRED_PATH,
   SESSION_COOKIE,
@@ -23,9 +22,13 @@ export async function requireSession(): Promise<Session> {
   return session;
 }
 
-/** Server reads carry the key from the cookie and always ask the API afresh. */
+/**
+ * Server reads carry the key from the cookie and always ask the API afresh. The
+ * SDK's `auth` sends it as the bearer token of the operations that declare the
+ * `TeamKey` scheme. Server code only: the browser's calls get the key from the proxy.
+ */
 export function authed(session: Session) {
-  return { headers: bearer(session), cache: "no-store" } as const;
+  return { auth: session.key, cache: "no-store" } as const;
 }
 
 /** A server read: a 401 (key revoked, cookie stale) ends the session at sign-in. */

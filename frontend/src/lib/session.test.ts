@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearer, decodeSession, encodeSession } from "./session";
+import { decodeSession, encodeSession } from "./session";
 
 describe("session cookie", () => {
   it("round-trips the team and key", () => {
@@ -13,11 +13,5 @@ describe("session cookie", () => {
     expect(decodeSession("null")).toBeNull();
     expect(decodeSession(JSON.stringify({ team: "acme" }))).toBeNull();
     expect(decodeSession(JSON.stringify({ team: "", key: "ln_x" }))).toBeNull();
-  });
-
-  it("builds the bearer header the API expects", () => {
-    expect(bearer({ team: "acme", key: "ln_secret" })).toEqual({
-      Authorization: "Bearer ln_secret",
-    });
   });
 });

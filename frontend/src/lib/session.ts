@@ -33,7 +33,3 @@ export function decodeSession(value: string | undefined): Session | null {
     return null;
   }
 }
-
-export function bearer(session: Session): { Authorization: string } {
-  return { Authorization: `Bearer ${session.key}` };
-}

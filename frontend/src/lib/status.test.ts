@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { describeFailure, formatLatency, loadSystemStatus } from "./status";
+import { describe, expect, it, vi } from "vitest";
+import { formatLatency, loadSystemStatus } from "./status";
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
@@ -19,33 +19,7 @@ function routeFetch(routes: Record<string, () => Response | Promise<Response>>) 
   });
 }
 
-describe("describeFailure", () => {
-  it("passes the API's error envelope through", () => {
-    const envelope = { error: "Database unavailable", code: "DATABASE_UNAVAILABLE", details: {} };
-    expect(describeFailure(envelope, new Response(null, { status: 503 }))).toEqual({
-      error: "Database unavailable",
-      code: "DATABASE_UNAVAILABLE",
-    });
-  });
-
-  it("names the HTTP status when the body is not an envelope", () => {
-    const response = new Response(null, { status: 502, statusText: "Bad Gateway" });
-    expect(describeFailure("<html>bad gateway</html>", response)).toEqual({
-      error: "The API answered 502 Bad Gateway",
-      code: "HTTP_502",
-    });
-  });
-
-  it("reports an unreachable API when there was no answer", () => {
-    expect(describeFailure(undefined).code).toBe("UNREACHABLE");
-  });
-});
-
 describe("loadSystemStatus", () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-  });
-
   it("returns both checks when the API and database are healthy", async () => {
     const fetch = routeFetch({
       "/v1/healthz": () => json(200, { status: "ok", buildSha: "abc123" }),
@@ -67,16 +41,33 @@ describe("loadSystemStatus", () => {
       routeFetch({
         "/v1/healthz": () => json(200, { status: "ok", buildSha: "abc123" }),
         "/health/db": () =>
-          json(503, { error: "Database unavailable", code: "DATABASE_UNAVAILABLE", details: {} }),
+          json(503, { error: "Database unavailable", code: "DB_UNAVAILABLE", details: {} }),
       }),
     );
 
     const status = await loadSystemStatus();
 
     expect(status.api.ok).toBe(true);
-    expect(status.database).toEqual({
+    expect(status.database).toMatchObject({
       ok: false,
-      problem: { error: "Database unavailable", code: "DATABASE_UNAVAILABLE" },
+      problem: { kind: "api", status: 503, code: "DB_UNAVAILABLE", error: "Database unavailable" },
+    });
+  });
+
+  it("reports a proxy's answer without the envelope by its HTTP status", async () => {
+    vi.stubGlobal(
+      "fetch",
+      routeFetch({
+        "/v1/healthz": () => new Response("<html>bad gateway</html>", { status: 502 }),
+        "/health/db": () => new Response("<html>bad gateway</html>", { status: 502 }),
+      }),
+    );
+
+    const status = await loadSystemStatus();
+
+    expect(status.api).toEqual({
+      ok: false,
+      problem: { kind: "http", status: 502, error: "The API answered 502" },
     });
   });
 
@@ -90,8 +81,8 @@ describe("loadSystemStatus", () => {
 
     const status = await loadSystemStatus();
 
-    expect(status.api).toMatchObject({ ok: false, problem: { code: "UNREACHABLE" } });
-    expect(status.database).toMatchObject({ ok: false, problem: { code: "UNREACHABLE" } });
+    expect(status.api).toMatchObject({ ok: false, problem: { kind: "unreachable" } });
+    expect(status.database).toMatchObject({ ok: false, problem: { kind: "unreachable" } });
   });
 
   it("gives up on an API that never answers", async () => {
@@ -107,7 +98,7 @@ describe("loadSystemStatus", () => {
 
     const status = await loadSystemStatus(20);
 
-    expect(status.api).toMatchObject({ ok: false, problem: { code: "UNREACHABLE" } });
+    expect(status.api).toMatchObject({ ok: false, problem: { kind: "unreachable" } });
   });
 });
 

@@ -2,13 +2,22 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { listPosts } from "@/client";
+import { type ErrorCode, listPosts } from "@/client";
 import { describeProblem, settle } from "@/lib/problem";
-import { bearer, encodeSession, SESSION_COOKIE } from "@/lib/session";
+import { authed } from "@/lib/server-api";
+import { encodeSession, SESSION_COOKIE } from "@/lib/session";
 
 export type SignInState = { error?: string; team?: string };
 
 const WRONG_KEY = "Wrong team name or API key. Check both and try again.";
+
+/** What the API answers a wrong key, a team that is not the key's, or a malformed name. */
+const WRONG_KEY_CODES: readonly ErrorCode[] = [
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "VALIDATION_ERROR",
+];
 
 /**
  * Checks the key against the API (the smallest read of the team's posts) before
@@ -23,17 +32,12 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     return { error: "Enter your team name and API key.", team };
   }
   const result = await settle(() =>
-    listPosts({
-      path: { team },
-      query: { limit: 1 },
-      headers: bearer({ team, key }),
-      cache: "no-store",
-    }),
+    listPosts({ ...authed({ team, key }), path: { team }, query: { limit: 1 } }),
   );
   if (!result.ok) {
-    const { status } = result.problem;
-    const wrongKey = status === 401 || status === 403 || status === 404 || status === 422;
-    return { error: wrongKey ? WRONG_KEY : describeProblem(result.problem).message, team };
+    const { problem } = result;
+    const wrongKey = problem.kind === "api" && WRONG_KEY_CODES.includes(problem.code);
+    return { error: wrongKey ? WRONG_KEY : describeProblem(problem).message, team };
   }
   const secure = (await headers()).get("x-forwarded-proto") === "https";
   (await cookies()).set(SESSION_COOKIE, encodeSession({ team, key }), {

@@ -1,0 +1,143 @@
+"""Every statement of audits as a team sees them, compiled once at import; the
+worker's statements are in `queue`. Each is scoped to the caller's team."""
+
+from itertools import product
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
+
+from app.audits.models import Audit, AuditPublic, AuditStatus
+from app.core.db import Query, column_params, compile_query
+from app.core.pagination import PageQueries, page_queries
+from app.core.projection import Projection
+from app.posts.models import Post
+
+AUDIT = Projection(
+    Audit,
+    AuditPublic,
+    computed={
+        # When a pending audit is next tried; nothing is due for the others.
+        "next_attempt_at": lambda audit: case(
+            (audit.status == AuditStatus.PENDING.value, audit.run_after)
+        )
+    },
+    given=("team",),
+)
+INSERTED = (
+    "id",
+    "team_id",
+    "post_id",
+    "include_replies",
+    "content",
+    "idempotency_key",
+    "request_hash",
+)
+
+
+def _mine(audit_id: bool = True) -> list[ColumnElement[bool]]:
+    conditions = [col(Audit.team_id) == bindparam("owner_team_id")]
+    if audit_id:
+        conditions.append(col(Audit.id) == bindparam("target_audit_id"))
+    return conditions
+
+
+def _on_idempotency_conflict(statement: Any) -> Any:
+    return statement.on_conflict_do_nothing(
+        index_elements=["team_id", "idempotency_key"],
+        index_where=col(Audit.idempotency_key).is_not(None),
+    ).returning(*AUDIT.columns())
+
+
+INSERT_TEXT = compile_query(_on_idempotency_conflict(insert(Audit)), inserting=INSERTED)
+# A post audit is written only when the post is live in the same team: the check
+# rides in the INSERT, so a missing post queues nothing.
+INSERT_FOR_POST = compile_query(
+    _on_idempotency_conflict(
+        insert(Audit).from_select(
+            list(INSERTED),
+            select(*column_params(Audit, INSERTED)).where(
+                exists().where(
+                    col(Post.id) == bindparam("post_id"),
+                    col(Post.team_id) == bindparam("team_id"),
+                    col(Post.deleted_at).is_(None),
+                )
+            ),
+        )
+    )
+)
+BY_IDEMPOTENCY_KEY = compile_query(
+    select(*AUDIT.columns(), col(Audit.request_hash)).where(
+        col(Audit.team_id) == bindparam("team_id"),
+        col(Audit.idempotency_key) == bindparam("idempotency_key"),
+    )
+)
+GET = compile_query(select(*AUDIT.columns()).where(*_mine()))
+STATUS = compile_query(select(col(Audit.status)).where(*_mine()))
+
+
+def _review(fields: tuple[str, ...]) -> Query:
+    return compile_query(
+        update(Audit)
+        .where(*_mine(), col(Audit.status) == AuditStatus.COMPLETED)
+        .values({name: bindparam(f"new_{name}") for name in fields})
+        .values(updated_at=func.now())
+        .returning(*AUDIT.columns())
+    )
+
+
+# By the fields a review changes: either or both.
+REVIEWS = {
+    frozenset(fields): _review(fields)
+    for fields in (
+        ("review_status",),
+        ("review_note",),
+        ("review_status", "review_note"),
+    )
+}
+RETRY = compile_query(
+    update(Audit)
+    .where(*_mine(), col(Audit.status) == AuditStatus.FAILED)
+    .values(
+        status=AuditStatus.PENDING,
+        attempts=0,
+        run_after=func.now(),
+        details=None,
+        error=None,
+        lease_token=None,
+        lease_expires_at=None,
+        completed_at=None,
+        updated_at=func.now(),
+    )
+    .returning(*AUDIT.columns())
+)
+DELETE = compile_query(delete(Audit).where(*_mine()).returning(col(Audit.id)))
+
+
+def _listing(status: bool, post: bool, review_status: bool) -> PageQueries:
+    conditions = _mine(audit_id=False)
+    if status:
+        conditions.append(col(Audit.status) == bindparam("status"))
+    if post:
+        conditions.append(col(Audit.post_id) == bindparam("post_id"))
+    if review_status:
+        conditions.append(col(Audit.review_status) == bindparam("review_status"))
+    return page_queries(
+        select(*AUDIT.columns())
+        .where(*conditions)
+        .order_by(col(Audit.created_at).desc(), col(Audit.id).desc())
+    )
+
+
+# By (status, post, review status): every filter combination.
+PAGES = {flags: _listing(*flags) for flags in product((False, True), repeat=3)}

@@ -1,0 +1,136 @@
+"""Authentication off the database's hot path.
+
+Active keys are kept in process memory by hash. The cache is trusted only while
+this process is subscribed to the database's `auth_changed` notifications, which
+triggers send whenever a key is revoked or a team changes: each one empties the
+cache, so a revoked key stops working in every process as soon as the revoking
+transaction commits. While the subscription is down (or not started, as in tests
+that run no lifespan), every request looks its key up in the database.
+
+`last_used_at` is noted in memory and written in batches by a background task, at
+most once a minute per key: a read request writes nothing."""
+
+import asyncio
+import logging
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from app.core.db import Database
+from app.core.models import utcnow
+from app.core.ratelimit import RateLimiter
+from app.teams import repository
+from app.teams.models import AuthenticatedKey
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+FLUSH_INTERVAL_S = 5.0
+# A subscription that silently died (a half-open connection) is found within this.
+PING_INTERVAL_S = 5.0
+RECONNECT_DELAY_S = 1.0
+MAX_CACHED_KEYS = 10_000
+
+logger = logging.getLogger("app.auth")
+
+
+class KeyCache:
+    def __init__(self) -> None:
+        self._keys: dict[str, AuthenticatedKey] = {}
+        self.subscribed = False
+
+    def get(self, key_hash: str) -> AuthenticatedKey | None:
+        return self._keys.get(key_hash) if self.subscribed else None
+
+    def put(self, key_hash: str, key: AuthenticatedKey) -> None:
+        if not self.subscribed:
+            return
+        if len(self._keys) >= MAX_CACHED_KEYS:
+            self._keys.clear()
+        self._keys[key_hash] = key
+
+    def clear(self, *_: object) -> None:
+        self._keys.clear()
+
+    async def follow_invalidations(self, database: Database) -> None:
+        """Runs until cancelled: subscribed, or reconnecting after a loss."""
+        while True:
+            connection: asyncpg.Connection | None = None
+            try:
+                connection = await database.connect_one()
+                await connection.add_listener(repository.AUTH_CHANNEL, self.clear)
+                # Notifications missed while unsubscribed are covered by starting
+                # from an empty cache.
+                self.clear()
+                self.subscribed = True
+                while True:
+                    await asyncio.sleep(PING_INTERVAL_S)
+                    async with asyncio.timeout(PING_INTERVAL_S):
+                        await connection.execute("SELECT 1")
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                if self.subscribed:
+                    logger.warning(
+                        "key cache off: invalidations lost",
+                        extra={"error": type(error).__name__},
+                    )
+            finally:
+                self.subscribed = False
+                self.clear()
+                if connection is not None:
+                    with suppress(Exception):
+                        await connection.close(timeout=1)
+            await asyncio.sleep(RECONNECT_DELAY_S)
+
+
+class KeyUsage:
+    def __init__(self, resolution: timedelta = LAST_USED_RESOLUTION) -> None:
+        self._resolution = resolution
+        self._pending: dict[UUID, datetime] = {}
+        self._noted: dict[UUID, datetime] = {}
+
+    def note(self, key: AuthenticatedKey) -> None:
+        now = utcnow()
+        noted = self._noted.get(key.id)
+        if noted is not None and now - noted < self._resolution:
+            return
+        self._noted[key.id] = now
+        self._pending[key.id] = now
+
+    async def flush(self, database: Database) -> None:
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, {}
+        params: dict[str, Any] = {
+            "key_ids": list(batch),
+            "used_at": list(batch.values()),
+        }
+        try:
+            async with database.write() as session:
+                await session.execute(repository.RECORD_USES, params)
+        except Exception:
+            # Kept for the next round; newer uses noted meanwhile win.
+            self._pending = batch | self._pending
+            raise
+
+    async def flush_periodically(self, database: Database) -> None:
+        try:
+            while True:
+                await asyncio.sleep(FLUSH_INTERVAL_S)
+                try:
+                    await self.flush(database)
+                except Exception:
+                    logger.warning("could not record key use; retrying later")
+        finally:
+            with suppress(Exception):
+                await self.flush(database)
+
+
+@dataclass
+class Authentication:
+    """A process's authentication state, shared by its requests."""
+
+    limiter: RateLimiter
+    keys: KeyCache = field(default_factory=KeyCache)
+    usage: KeyUsage = field(default_factory=KeyUsage)
