@@ -19,7 +19,7 @@ from app.audits.models import (
     AuditUpdate,
     ReviewStatus,
 )
-from app.core.db import ReadSessionDep, SessionDep
+from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import (
     SERVER_ERRORS,
     RateLimited,
@@ -35,6 +35,7 @@ from app.teams.dependencies import TEAM_KEY_ERRORS, TeamKeyDep
 ERRORS = (*TEAM_KEY_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
 
 router = APIRouter(
+    route_class=TransactionRoute,
     prefix="/v1/teams/{team}/audits",
     responses=error_responses(*ERRORS),
     tags=["audits"],

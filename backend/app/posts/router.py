@@ -3,7 +3,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.core.db import ReadSessionDep, SessionDep
+from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import (
     SERVER_ERRORS,
     RateLimited,
@@ -23,6 +23,7 @@ from app.teams.dependencies import TEAM_KEY_ERRORS, TeamKeyDep
 ERRORS = (*TEAM_KEY_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
 
 router = APIRouter(
+    route_class=TransactionRoute,
     prefix="/v1/teams/{team}/posts",
     responses=error_responses(*ERRORS),
     tags=["posts"],

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from app.core.db import ReadSessionDep, SessionDep
+from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import (
     SERVER_ERRORS,
     RateLimited,
@@ -26,6 +26,7 @@ from app.teams.models import (
 ERRORS = (*ADMIN_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
 
 router = APIRouter(
+    route_class=TransactionRoute,
     prefix="/v1/teams",
     responses=error_responses(*ERRORS),
     tags=["admin"],

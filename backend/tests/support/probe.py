@@ -5,7 +5,13 @@ from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from app.core.db import ReadSessionDep, Session, SessionDep, compile_query
+from app.core.db import (
+    ReadSessionDep,
+    Session,
+    SessionDep,
+    TransactionRoute,
+    compile_query,
+)
 from app.core.errors import AppError
 
 # Its uniqueness is checked only at COMMIT: a duplicate fails the commit itself.
@@ -30,7 +36,7 @@ class ProbeConflict(AppError):
     message = "Probe conflict"
 
 
-router = APIRouter(prefix="/probe")
+router = APIRouter(prefix="/probe", route_class=TransactionRoute)
 
 
 @router.post("/echo")
