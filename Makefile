@@ -103,3 +103,18 @@ clean: ## Remove installed dependencies and build output (keeps the data)
 bench: $(BACKEND_STAMP) ## Hot-path throughput vs bare asyncpg (needs wrk)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
 	cd backend && .venv/bin/python -m bench.run
+
+# --- Spec Kit and API compatibility ----------------------------------------------
+
+SPECKIT_STAMP := tools/speckit/.venv/.synced
+SPECIFY := tools/speckit/.venv/bin/specify
+
+$(SPECKIT_STAMP): tools/speckit/pyproject.toml tools/speckit/uv.lock | uv
+	cd tools/speckit && $(UV) sync --frozen
+	@touch $@
+
+.PHONY: speckit-upgrade
+speckit-upgrade: $(SPECKIT_STAMP) ## Reinstall Spec Kit's files and its Claude Code and Copilot skills at the pinned version
+	$(SPECIFY) init --here --force --non-interactive --ignore-agent-tools --script sh --integration claude
+	$(SPECIFY) integration install copilot --force --integration-options=--skills
+	@echo "Review the diff; .specify/CUSTOMIZATIONS.md says what to carry over by hand."
