@@ -71,7 +71,7 @@ fmt: install ## Format backend and frontend in place
 # --- Tests -----------------------------------------------------------------------
 
 .PHONY: test
-test: test-backend check-drift test-frontend ## Everything CI runs
+test: test-backend check-drift test-frontend test-speckit ## Everything CI runs
 
 .PHONY: test-backend
 test-backend: $(BACKEND_STAMP) ## Ruff, mypy and pytest (TEST_DATABASE_URL picks a server)
@@ -118,3 +118,10 @@ speckit-upgrade: $(SPECKIT_STAMP) ## Reinstall Spec Kit's files and its Claude C
 	$(SPECIFY) init --here --force --non-interactive --ignore-agent-tools --script sh --integration claude
 	$(SPECIFY) integration install copilot --force --integration-options=--skills
 	@echo "Review the diff; .specify/CUSTOMIZATIONS.md says what to carry over by hand."
+
+.PHONY: test-speckit
+test-speckit: check-speckit ## The Spec Kit checks of make test
+
+.PHONY: check-speckit
+check-speckit: $(SPECKIT_STAMP) ## Fail when a file Spec Kit manages was edited or an override is behind its template
+	@tools/speckit/.venv/bin/python scripts/check-speckit.py
