@@ -120,8 +120,16 @@ speckit-upgrade: $(SPECKIT_STAMP) ## Reinstall Spec Kit's files and its Claude C
 	@echo "Review the diff; .specify/CUSTOMIZATIONS.md says what to carry over by hand."
 
 .PHONY: test-speckit
-test-speckit: check-speckit ## The Spec Kit checks of make test
+test-speckit: check-speckit test-feature ## The Spec Kit checks of make test
 
 .PHONY: check-speckit
 check-speckit: $(SPECKIT_STAMP) ## Fail when a file Spec Kit manages was edited or an override is behind its template
 	@tools/speckit/.venv/bin/python scripts/check-speckit.py
+
+.PHONY: feature
+feature: ## Start specs/NNN-name/ from NAME="short description": Spec Kit's spec, our contract stub
+	@scripts/new-feature.sh "$(NAME)"
+
+.PHONY: test-feature
+test-feature: $(BACKEND_STAMP) ## make feature in a temporary copy: the stub fails the contract gate, a filled contract passes
+	@scripts/test-feature.sh
