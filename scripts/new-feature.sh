@@ -11,7 +11,13 @@ if [[ -z "${description// /}" ]]; then
   exit 2
 fi
 
-created=$(.specify/scripts/bash/create-new-feature.sh --json "$description")
+# Its hints on stderr are for agents that keep no .specify/feature.json; shown on failure.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! created=$(.specify/scripts/bash/create-new-feature.sh --json "$description" 2>"$log"); then
+  cat "$log" >&2
+  exit 1
+fi
 name=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["BRANCH_NAME"])' <<<"$created")
 folder="specs/$name"
 
@@ -21,7 +27,9 @@ printf '%s\n' "${stub//"[###-feature-name]"/"$name"}" >"$folder/contracts/openap
 
 cat <<DONE
 Created $folder/spec.md and $folder/contracts/openapi.yaml.
-Next: write the spec (/speckit-specify in Claude Code or Copilot, or by hand), then
-/speckit-plan, which fills the contract; the contract gate fails on the stub until then:
+Next, write the spec: by hand, or in Claude Code or Copilot with
+  /speckit-specify SPECIFY_FEATURE_DIRECTORY=$folder <what the feature does>
+then /speckit-plan, which fills the contract. The contract gate fails on the stub until
+the API serves what the contract states:
   cd backend && .venv/bin/pytest tests/contract -k $name
 DONE

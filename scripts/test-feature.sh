@@ -33,7 +33,10 @@ fails_on_stub() { ! gate && grep -q 'replace-me: not served' "$copy/gate.log"; }
 passes() { gate || { cat "$copy/gate.log"; false; }; }
 
 make -C "$copy" --no-print-directory feature NAME="Team tag list" >/dev/null 2>&1
-name=$(cd "$copy/specs" && echo [0-9][0-9][0-9]-team-tag-list)
+# Spec Kit records the folder it just created as the current feature.
+folder=$("$python" -c 'import json, sys; print(json.load(sys.stdin)["feature_directory"])' \
+  <"$copy/.specify/feature.json")
+name=$(basename "$folder")
 contract="$copy/specs/$name/contracts/openapi.yaml"
 
 check "make feature created specs/$name with spec.md and the contract stub" created
