@@ -10,7 +10,7 @@ trap 'rm -rf "$copy"' EXIT
 cd "$root"
 git ls-files -z --cached --others --exclude-standard \
   | while IFS= read -r -d '' path; do [[ -e $path ]] && printf '%s\0' "$path"; done \
-  | xargs -0 cp --parents -t "$copy"
+  | tar --null -T - -cf - | tar -xf - -C "$copy"
 
 passed=0
 failed=0
@@ -32,7 +32,7 @@ created() { [[ -s $copy/specs/$name/spec.md && -s $contract ]]; }
 fails_on_stub() { ! gate && grep -q 'replace-me: not served' "$copy/gate.log"; }
 passes() { gate || { cat "$copy/gate.log"; false; }; }
 
-make -C "$copy" --no-print-directory feature NAME="Team tag list" >/dev/null 2>&1
+make -C "$copy" --no-print-directory feature NAME="Team tag list" >/dev/null
 # Spec Kit records the folder it just created as the current feature.
 folder=$("$python" -c 'import json, sys; print(json.load(sys.stdin)["feature_directory"])' \
   <"$copy/.specify/feature.json")
