@@ -71,7 +71,7 @@ fmt: install ## Format backend and frontend in place
 # --- Tests -----------------------------------------------------------------------
 
 .PHONY: test
-test: test-backend check-drift test-frontend ## Everything CI runs
+test: test-backend check-drift test-frontend test-speckit ## Everything CI runs
 
 .PHONY: test-backend
 test-backend: $(BACKEND_STAMP) ## Ruff, mypy and pytest (TEST_DATABASE_URL picks a server)
@@ -97,9 +97,52 @@ test-frontend: $(FRONTEND_STAMP) ## Biome, tsc, vitest, next build, Playwright
 
 .PHONY: clean
 clean: ## Remove installed dependencies and build output (keeps the data)
-	rm -rf backend/.venv frontend/node_modules frontend/.next
+	rm -rf backend/.venv frontend/node_modules frontend/.next tools/speckit/.venv tools/optic/node_modules
 
 .PHONY: bench
 bench: $(BACKEND_STAMP) ## Hot-path throughput vs bare asyncpg (needs wrk)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
 	cd backend && .venv/bin/python -m bench.run
+
+# --- Spec Kit and API compatibility ----------------------------------------------
+
+SPECKIT_STAMP := tools/speckit/.venv/.synced
+SPECIFY := tools/speckit/.venv/bin/specify
+OPTIC_STAMP := tools/optic/node_modules/.installed
+
+$(SPECKIT_STAMP): tools/speckit/pyproject.toml tools/speckit/uv.lock | uv
+	cd tools/speckit && $(UV) sync --frozen
+	@touch $@
+
+$(OPTIC_STAMP): tools/optic/package.json tools/optic/package-lock.json
+	cd tools/optic && npm ci
+	@touch $@
+
+.PHONY: feature
+feature: ## Start specs/NNN-name/ from NAME="short description": Spec Kit's spec, our contract stub
+	@scripts/new-feature.sh "$(NAME)"
+
+.PHONY: check-breaking
+check-breaking: $(BACKEND_STAMP) $(OPTIC_STAMP) ## List breaking API changes since main or the last release; fail unless a commit says Breaking-API
+	@scripts/check-breaking.sh
+
+.PHONY: speckit-upgrade
+speckit-upgrade: $(SPECKIT_STAMP) ## Reinstall Spec Kit's files and its Claude Code and Copilot skills at the pinned version
+	$(SPECIFY) init --here --force --non-interactive --ignore-agent-tools --script sh --integration claude
+	$(SPECIFY) integration install copilot --force --integration-options=--skills
+	@echo "Review the diff; .specify/CUSTOMIZATIONS.md says what to carry over by hand."
+
+.PHONY: test-speckit
+test-speckit: check-speckit test-feature test-breaking ## The Spec Kit and API-compatibility checks of make test
+
+.PHONY: check-speckit
+check-speckit: $(SPECKIT_STAMP) ## Fail when a file Spec Kit manages was edited or an override is behind its template
+	@tools/speckit/.venv/bin/python scripts/check-speckit.py
+
+.PHONY: test-feature
+test-feature: $(BACKEND_STAMP) ## make feature in a temporary copy: the stub fails the contract gate, a filled one passes
+	@scripts/test-feature.sh
+
+.PHONY: test-breaking
+test-breaking: $(BACKEND_STAMP) $(OPTIC_STAMP) ## check-breaking on documents with known breaks, and the Breaking-API trailer
+	@scripts/test-breaking.sh

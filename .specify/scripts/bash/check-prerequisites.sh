@@ -138,33 +138,33 @@ fi
 # Validate required directories and files
 if [[ ! -d "$FEATURE_DIR" ]]; then
     echo "ERROR: Feature directory not found: $FEATURE_DIR" >&2
-    echo "Run /speckit.specify first to create the feature structure." >&2
+    echo "Run /speckit-specify first to create the feature structure." >&2
     exit 1
 fi
 
 if [[ ! -f "$IMPL_PLAN" ]]; then
     echo "ERROR: plan.md not found in $FEATURE_DIR" >&2
-    echo "Run /speckit.plan first to create the implementation plan." >&2
+    echo "Run /speckit-plan first to create the implementation plan." >&2
     exit 1
 fi
 
 if [[ ! -s "$IMPL_PLAN" ]]; then
     echo "ERROR: plan.md is empty in $FEATURE_DIR" >&2
-    echo "Populate it, or remove the empty file and rerun /speckit.plan with a valid plan template." >&2
+    echo "Populate it, or remove the empty file and rerun /speckit-plan with a valid plan template." >&2
     exit 1
 fi
 
 # Check for spec.md if required
 if $REQUIRE_SPEC && [[ ! -f "$FEATURE_SPEC" ]]; then
     echo "ERROR: spec.md not found in $FEATURE_DIR" >&2
-    echo "Run /speckit.specify first to create the feature specification." >&2
+    echo "Run /speckit-specify first to create the feature specification." >&2
     exit 1
 fi
 
 # Check for tasks.md if required
 if $REQUIRE_TASKS && [[ ! -f "$TASKS" ]]; then
     echo "ERROR: tasks.md not found in $FEATURE_DIR" >&2
-    echo "Run /speckit.tasks first to create the task list." >&2
+    echo "Run /speckit-tasks first to create the task list." >&2
     exit 1
 fi
 
