@@ -20,24 +20,18 @@ from app.audits.models import (
     ReviewStatus,
 )
 from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
-from app.core.errors import (
-    SERVER_ERRORS,
-    RateLimited,
-    ValidationFailed,
-    error_responses,
-)
+from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
 from app.posts.exceptions import PostNotFound
-from app.teams.dependencies import TEAM_KEY_ERRORS, TeamKeyDep
+from app.teams.dependencies import TEAM_ROUTE_ERRORS, TeamKeyDep
 
 # As with posts, the key is the first dependency: nothing is looked at, or revealed
 # by an error, before the caller is known to belong to the team.
-ERRORS = (*TEAM_KEY_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
 
 router = APIRouter(
     route_class=TransactionRoute,
     prefix="/v1/teams/{team}/audits",
-    responses=error_responses(*ERRORS),
+    responses=error_responses(*TEAM_ROUTE_ERRORS),
     tags=["audits"],
 )
 
@@ -64,7 +58,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
     response_model=AuditEnvelope,
     summary="Queue an AI review of a post (with its replies) or of a text",
     responses=error_responses(
-        *ERRORS, PostNotFound, IdempotencyKeyReused, AiNotConfigured
+        *TEAM_ROUTE_ERRORS, PostNotFound, IdempotencyKeyReused, AiNotConfigured
     ),
 )
 async def create_audit(
@@ -106,7 +100,7 @@ async def list_audits(
     "/{audit_id}",
     response_model=AuditEnvelope,
     summary="Get an audit: its status, and its findings once completed",
-    responses=error_responses(*ERRORS, AuditNotFound),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def get_audit(
     key: TeamKeyDep, audit_id: AuditIdDep, session: ReadSessionDep
@@ -118,7 +112,7 @@ async def get_audit(
     "/{audit_id}",
     response_model=AuditEnvelope,
     summary="Review a completed audit: accept or dismiss its findings, add a note",
-    responses=error_responses(*ERRORS, AuditNotFound, AuditConflict),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound, AuditConflict),
 )
 async def review_audit(
     body: AuditUpdate, key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
@@ -130,7 +124,7 @@ async def review_audit(
     "/{audit_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete an audit and its findings",
-    responses=error_responses(*ERRORS, AuditNotFound),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def delete_audit(
     key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
@@ -143,7 +137,9 @@ async def delete_audit(
     status_code=status.HTTP_202_ACCEPTED,
     response_model=AuditEnvelope,
     summary="Queue a failed audit again, with a fresh set of attempts",
-    responses=error_responses(*ERRORS, AuditNotFound, AuditConflict, AiNotConfigured),
+    responses=error_responses(
+        *TEAM_ROUTE_ERRORS, AuditNotFound, AuditConflict, AiNotConfigured
+    ),
 )
 async def retry_audit(
     key: TeamKeyDep,

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar, get_args
 
 import asyncpg
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import ColumnElement, FromClause
+from sqlalchemy import ColumnElement, FromClause, Text, cast
 from sqlmodel import SQLModel
 
 Computed = Callable[[Any], ColumnElement[Any]]
@@ -50,12 +50,21 @@ class Projection(Generic[Public]):
             )
         self._loaded = tuple(name for name in fields if name not in self.given)
         # Rows hold values the database already validated on the way in; only
-        # enums and nested models (JSON documents) are turned back into types.
-        self._typed = {
-            name: TypeAdapter(field.rebuild_annotation())
-            for name, field in fields.items()
-            if name not in self.given and _holds(field.annotation, (BaseModel, Enum))
+        # enums and nested models are turned back into types. Nested models are
+        # stored as JSON documents, selected as text and parsed by pydantic in one
+        # step (half the cost of decoding JSON, then validating the objects).
+        loaded = [(name, fields[name].annotation) for name in self._loaded]
+        self._documents = {
+            name: TypeAdapter(fields[name].rebuild_annotation()).validator
+            for name, annotation in loaded
+            if _holds(annotation, (BaseModel,))
         }
+        self._enums = {
+            name: TypeAdapter(fields[name].rebuild_annotation()).validator
+            for name, annotation in loaded
+            if name not in self._documents and _holds(annotation, (Enum,))
+        }
+        _check_constructible(public)
 
     def columns(
         self, source: FromClause | None = None, *, computed: bool = True
@@ -64,7 +73,10 @@ class Projection(Generic[Public]):
         without the computed ones where the caller knows them (a new row's)."""
         source = self.table if source is None else source
         selected: list[ColumnElement[Any]] = [
-            source.c[name] for name in self.column_names
+            cast(source.c[name], Text).label(name)
+            if name in self._documents
+            else source.c[name]
+            for name in self.column_names
         ]
         if computed:
             selected += [
@@ -75,7 +87,37 @@ class Projection(Generic[Public]):
 
     def load(self, row: asyncpg.Record, **given: Any) -> Public:
         values = {name: row[name] for name in self._loaded if name not in given}
-        for name, adapter in self._typed.items():
+        for name, document in self._documents.items():
+            if (text := values.get(name)) is not None:
+                values[name] = document.validate_json(text)
+        for name, enum in self._enums.items():
             if name in values:
-                values[name] = adapter.validate_python(values[name])
-        return self.public.model_construct(**values, **given)
+                values[name] = enum.validate_python(values[name])
+        values.update(given)
+        return _construct(self.public, values)
+
+
+def _check_constructible(public: type[BaseModel]) -> None:
+    """`_construct` is `model_construct` for a model given every field: true only
+    for models without aliases, private attributes, extras or post-init hooks."""
+    aliased = [
+        n for n, f in public.model_fields.items() if f.alias or f.validation_alias
+    ]
+    if (
+        aliased
+        or public.__private_attributes__
+        or public.model_config.get("extra") == "allow"
+        or public.__pydantic_post_init__
+    ):
+        raise TypeError(f"{public.__name__} cannot be projected: {aliased or 'config'}")
+
+
+def _construct(public: type[Public], values: dict[str, Any]) -> Public:
+    # What model_construct does once it has every field's value; its per-field
+    # alias and default handling took five times as long, on every row.
+    model = public.__new__(public)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model

@@ -4,28 +4,22 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, status
 
 from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
-from app.core.errors import (
-    SERVER_ERRORS,
-    RateLimited,
-    ValidationFailed,
-    error_responses,
-)
+from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
 from app.core.schemas import CleanStr
 from app.posts import service
 from app.posts.dependencies import PostIdDep
 from app.posts.exceptions import ParentNotFound, PostNotFound
 from app.posts.models import PostCreate, PostEnvelope, PostPage
-from app.teams.dependencies import TEAM_KEY_ERRORS, TeamKeyDep
+from app.teams.dependencies import TEAM_ROUTE_ERRORS, TeamKeyDep
 
 # The key is always the first dependency: nothing about a post is looked at, or
 # revealed by an error, before the caller is known to belong to the team.
-ERRORS = (*TEAM_KEY_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
 
 router = APIRouter(
     route_class=TransactionRoute,
     prefix="/v1/teams/{team}/posts",
-    responses=error_responses(*ERRORS),
+    responses=error_responses(*TEAM_ROUTE_ERRORS),
     tags=["posts"],
 )
 
@@ -64,7 +58,7 @@ async def list_posts(
     status_code=status.HTTP_201_CREATED,
     response_model=PostEnvelope,
     summary="Create a post, or a reply with parent_post_id",
-    responses=error_responses(*ERRORS, ParentNotFound),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, ParentNotFound),
 )
 async def create_post(
     body: PostCreate, key: TeamKeyDep, session: SessionDep
@@ -76,7 +70,7 @@ async def create_post(
     "/{post_id}",
     response_model=PostEnvelope,
     summary="Get a post with its reply count",
-    responses=error_responses(*ERRORS, PostNotFound),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def get_post(
     key: TeamKeyDep, post_id: PostIdDep, session: ReadSessionDep
@@ -88,7 +82,7 @@ async def get_post(
     "/{post_id}/replies",
     response_model=PostPage,
     summary="List a post's direct replies, oldest first",
-    responses=error_responses(*ERRORS, PostNotFound),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def list_replies(
     key: TeamKeyDep, post_id: PostIdDep, session: ReadSessionDep, page: PostPageDep
@@ -100,7 +94,7 @@ async def list_replies(
     "/{post_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a post (soft: it disappears from every read)",
-    responses=error_responses(*ERRORS, PostNotFound),
+    responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def delete_post(key: TeamKeyDep, post_id: PostIdDep, session: SessionDep) -> None:
     await service.delete_post(session, key, post_id)

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import SettingsDep
 from app.core.db import Database
+from app.core.errors import SERVER_ERRORS, RateLimited, ValidationFailed
 from app.core.middleware import set_response_headers
 from app.teams import service
 from app.teams.authentication import Authentication
@@ -96,7 +97,14 @@ async def get_team_key(
 
 
 TeamKeyDep = Annotated[AuthenticatedKey, Depends(get_team_key)]
-TEAM_KEY_ERRORS = (Unauthorized, Forbidden)
+# What any route behind a team's keys can answer, before its own errors.
+TEAM_ROUTE_ERRORS = (
+    Unauthorized,
+    Forbidden,
+    ValidationFailed,
+    RateLimited,
+    *SERVER_ERRORS,
+)
 
 
 async def require_admin(
