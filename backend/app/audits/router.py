@@ -19,7 +19,7 @@ from app.audits.models import (
     AuditUpdate,
     ReviewStatus,
 )
-from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
+from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
 from app.posts.exceptions import PostNotFound
@@ -127,7 +127,7 @@ async def review_audit(
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def delete_audit(
-    key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
+    key: TeamKeyDep, audit_id: AuditIdDep, session: OneStatementDep
 ) -> None:
     await service.delete_audit(session, key, audit_id)
 

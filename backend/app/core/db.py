@@ -285,6 +285,24 @@ class PooledReads(_Deferred):
         return self._database.read()
 
 
+class OneStatement(_Deferred):
+    """A write that is one statement, which PostgreSQL runs as its own
+    transaction: no BEGIN and COMMIT round trips. A second statement is refused,
+    so a route cannot lose atomicity by growing one."""
+
+    __slots__ = ("_database", "_used")
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._used = False
+
+    def _on(self) -> AbstractAsyncContextManager[OnConnection]:
+        if self._used:
+            raise RuntimeError("a one-statement write ran a second statement")
+        self._used = True
+        return self._database.read()
+
+
 class RequestTransaction(_Deferred):
     """A request's one transaction: begun at its first statement (a request that
     writes nothing takes no connection) and ended by `TransactionRoute`."""
@@ -367,6 +385,10 @@ async def read_session(request: Request) -> Session:
     return PooledReads(request.app.state.database)
 
 
+async def one_statement(request: Request) -> Session:
+    return OneStatement(request.app.state.database)
+
+
 async def write_session(request: Request) -> Session:
     """The request's one transaction; its route, a TransactionRoute, commits it."""
     transaction: RequestTransaction | None = request.scope.get(_TRANSACTION)
@@ -377,4 +399,5 @@ async def write_session(request: Request) -> Session:
 
 ReadSessionDep = Annotated[Session, Depends(read_session)]
 SessionDep = Annotated[Session, Depends(write_session)]
+OneStatementDep = Annotated[Session, Depends(one_statement)]
 DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.core.db import ReadSessionDep, SessionDep, TransactionRoute
+from app.core.db import OneStatementDep, ReadSessionDep, TransactionRoute
 from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
 from app.core.schemas import CleanStr
@@ -61,7 +61,7 @@ async def list_posts(
     responses=error_responses(*TEAM_ROUTE_ERRORS, ParentNotFound),
 )
 async def create_post(
-    body: PostCreate, key: TeamKeyDep, session: SessionDep
+    body: PostCreate, key: TeamKeyDep, session: OneStatementDep
 ) -> PostEnvelope:
     return PostEnvelope(post=await service.create_post(session, key, body))
 
@@ -96,5 +96,7 @@ async def list_replies(
     summary="Delete a post (soft: it disappears from every read)",
     responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
-async def delete_post(key: TeamKeyDep, post_id: PostIdDep, session: SessionDep) -> None:
+async def delete_post(
+    key: TeamKeyDep, post_id: PostIdDep, session: OneStatementDep
+) -> None:
     await service.delete_post(session, key, post_id)

@@ -50,3 +50,11 @@ async def test_commit_failure_is_reported_instead_of_a_success(
     assert response.status_code == 500
     assert response.json()["code"] == "INTERNAL_ERROR"
     assert (await client.get("/probe/rows")).json() == ["twice"]
+
+
+async def test_a_one_statement_write_refuses_a_second_statement(
+    client: httpx.AsyncClient,
+) -> None:
+    # The first statement stood alone and is kept; the route is a bug, and says so.
+    assert (await client.post("/probe/rows/once/twice")).status_code == 500
+    assert (await client.get("/probe/rows")).json() == ["once"]

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
 from app.core.db import (
+    OneStatementDep,
     ReadSessionDep,
     Session,
     SessionDep,
@@ -74,6 +75,12 @@ async def add_row_then_fail(name: str, session: SessionDep) -> None:
 
 
 _ROWS = compile_query(text("SELECT name FROM probe_row ORDER BY name"))
+
+
+@router.post("/rows/{name}/twice")
+async def add_row_twice(name: str, session: OneStatementDep) -> None:
+    await _add_row(session, name)
+    await _add_row(session, f"{name}-again")
 
 
 @router.get("/rows")
