@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     # None means "not configured": development then allows every origin.
     cors_origins: Annotated[list[str] | None, NoDecode] = None
+    # Bytes a request body may have; a larger one is refused before it is read.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=64 * 1024 * 1024)
     db_pool_size: int = Field(default=10, ge=1, le=80)
     db_pool_timeout: float = Field(default=10.0, gt=0, le=300)
     db_connect_timeout: float = Field(default=5.0, gt=0, le=60)
