@@ -9,20 +9,13 @@ import httpx
 import pytest
 
 from app.core.config import load_settings
-from tests.support.live_server import live_server
+from tests.support.live_server import api_env, live_server
 
 ATTEMPTS = 3
 
 
 def _env(database_url: str, **extra: str) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "ENVIRONMENT": "test",
-        "RATE_LIMIT": f"{ATTEMPTS}/minute",
-        "REDIS_URL": "",
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
+    return api_env(database_url, RATE_LIMIT=f"{ATTEMPTS}/minute", REDIS_URL="", **extra)
 
 
 def _guesses(base_url: str) -> Iterator[int]:

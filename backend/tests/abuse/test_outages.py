@@ -29,7 +29,7 @@ from app.core.embedded import EmbeddedPostgres
 from app.core.errors import DatabaseUnavailable
 from tests.conftest import ADMIN_TOKEN
 from tests.support.factories import make_team
-from tests.support.live_server import live_server
+from tests.support.live_server import api_env, live_server
 
 OUTAGE_DATA_DIR = BACKEND_DIR / ".data" / "outage"
 _SLEEP = compile_query(text("SELECT pg_sleep(0)"))
@@ -83,16 +83,7 @@ async def _team_key(url: str) -> str:
 @pytest.fixture(scope="module")
 def api(server: Server) -> Iterator[tuple[str, dict[str, str]]]:
     key = asyncio.run(_team_key(server.url))
-    env = {
-        "DATABASE_URL": server.url,
-        "ENVIRONMENT": "test",
-        "LOG_LEVEL": "WARNING",
-        "ADMIN_TOKEN": ADMIN_TOKEN,
-        "RATE_LIMIT": "",
-        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
-        "AUDIT_WORKER": "false",
-        "DB_CONNECT_TIMEOUT": "2",
-    }
+    env = api_env(server.url, ADMIN_TOKEN=ADMIN_TOKEN, DB_CONNECT_TIMEOUT="2")
     with live_server(env) as base_url:
         yield base_url, {"Authorization": f"Bearer {key}"}
 
@@ -188,23 +179,20 @@ async def _terminate(url: str, pid: int) -> None:
         await connection.close()
 
 
-async def test_a_connection_lost_mid_transaction_is_unavailable(
-    server: Server, database: Database
+@pytest.mark.parametrize(
+    "then",
+    ["a statement", "commit"],
+    ids=["mid-transaction", "at-commit"],
+)
+async def test_a_connection_lost_in_a_transaction_is_unavailable(
+    server: Server, database: Database, then: str
 ) -> None:
     with pytest.raises(DatabaseUnavailable):
         async with database.write() as session:
             await _terminate(server.url, await _own_backend(session))
-            await session.execute(_SLEEP)
-
-
-async def test_a_connection_lost_before_commit_is_unavailable(
-    server: Server, database: Database
-) -> None:
-    with pytest.raises(DatabaseUnavailable):
-        async with database.write() as session:
-            await _terminate(server.url, await _own_backend(session))
-            # Nothing more is sent until COMMIT, which finds the connection gone.
-            await asyncio.sleep(0.2)
+            if then == "a statement":
+                await session.execute(_SLEEP)
+            # Otherwise nothing more is sent until COMMIT finds the connection gone.
 
 
 async def test_a_connection_closed_under_a_request_is_unavailable(
