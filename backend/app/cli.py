@@ -130,6 +130,9 @@ def serve(
             log_config=None,
             access_log=False,
             server_header=False,
+            # uvicorn would trust loopback's X-Forwarded-For unless told.
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=settings.forwarded_allow_ips or None,
         )
     finally:
         stop_embedded(settings)

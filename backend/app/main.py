@@ -130,12 +130,12 @@ def create_app(
         expose_headers=[REQUEST_ID_HEADER],
     )
     # Added last so it is outermost: it sees every response, CORS ones included.
-    app.add_middleware(RequestContextMiddleware)
-    # Routes are matched in order: the hot ones first.
-    app.include_router(posts_router)
-    app.include_router(audits_router)
-    app.include_router(teams_router)
-    app.include_router(health_router)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Routes are matched in order: the hot ones first. FastAPI counts each body
+    # as it streams in; set per route, that counter sits inside the middleware,
+    # whose Content-Length check refuses the rest before routing, as an envelope.
+    for router in (posts_router, audits_router, teams_router, health_router):
+        app.include_router(router, max_body_size=settings.max_body_bytes)
     app.add_route("/metrics", metrics, include_in_schema=False)
     type_error_codes(app)
     return app

@@ -31,6 +31,17 @@ describe("forwardedHeaders", () => {
     expect(forwardedHeaders(request("/v1/teams", session)).get("Authorization")).toBeNull();
   });
 
+  it("drops the forwarding headers a browser wrote itself", () => {
+    const spoofed = request("/v1/teams/acme/posts", session);
+    for (const name of ["X-Forwarded-For", "Forwarded", "X-Real-IP"]) {
+      spoofed.headers.set(name, "203.0.113.7");
+    }
+    const headers = forwardedHeaders(spoofed);
+    expect(headers.get("x-forwarded-for")).toBeNull();
+    expect(headers.get("forwarded")).toBeNull();
+    expect(headers.get("x-real-ip")).toBeNull();
+  });
+
   it("forwards signed-out calls without a key", () => {
     expect(forwardedHeaders(request("/v1/healthz")).get("Authorization")).toBeNull();
   });

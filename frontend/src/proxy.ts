@@ -2,6 +2,8 @@ import { type NextRequest, NextResponse } from "next/server";
 import { resolveBaseUrl } from "@/lib/api-config";
 import { decodeSession, SESSION_COOKIE } from "@/lib/session";
 
+const SPOOFABLE_HEADERS = ["x-forwarded-for", "forwarded", "x-real-ip"];
+
 /**
  * Headers for the API: the signed-in team's key on that team's paths only, so the
  * key lives in an httpOnly cookie and never in client JavaScript. The cookie itself
@@ -14,6 +16,12 @@ import { decodeSession, SESSION_COOKIE } from "@/lib/session";
 export function forwardedHeaders(request: NextRequest): Headers {
   const headers = new Headers(request.headers);
   headers.delete("cookie");
+  // The browser may write these itself; passed on, they would let it choose the
+  // address the API counts its failed attempts under. Next.js gives the proxy no
+  // socket peer to put in their place, so the API sees this server's address.
+  for (const name of SPOOFABLE_HEADERS) {
+    headers.delete(name);
+  }
   const session = decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
   const teamPath = session && `/v1/teams/${encodeURIComponent(session.team)}/`;
   if (session && teamPath && request.nextUrl.pathname.startsWith(teamPath)) {

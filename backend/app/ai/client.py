@@ -19,6 +19,7 @@ from app.ai.exceptions import ModelCallFailed
 from app.ai.schemas import AuditFindings, TokenUsage, response_format
 from app.core.config import Settings
 from app.core.metrics import MODEL_CALL_DURATION
+from app.core.schemas import storable_text
 
 # Local OpenAI-compatible servers ignore the key, but the SDK insists on one.
 _KEYLESS = "not-needed"
@@ -31,6 +32,19 @@ class Review:
     model: str
     usage: TokenUsage | None
     latency_ms: float
+
+
+_MAX_MODEL_NAME = 200
+
+
+def reported_model(name: str | None, *, fallback: str) -> str:
+    """The model the server says answered: stored with the review, so only text
+    PostgreSQL can hold, and short; otherwise the one that was asked for."""
+    try:
+        name = storable_text(name or "")
+    except ValueError:
+        return fallback
+    return name[:_MAX_MODEL_NAME] or fallback
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
@@ -165,7 +179,7 @@ class Reviewer:
         usage = completion.usage
         return Review(
             findings=findings,
-            model=completion.model or self.model,
+            model=reported_model(completion.model, fallback=self.model),
             usage=(
                 TokenUsage(
                     prompt_tokens=usage.prompt_tokens,

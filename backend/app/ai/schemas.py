@@ -5,9 +5,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from openai.types.shared_params import ResponseFormatJSONSchema
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.core.schemas import Tag
+from app.core.schemas import Tag, storable_text
 
 MAX_FINDINGS = 20
 MAX_SUGGESTED_TAGS = 5
@@ -33,6 +33,10 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+# What PostgreSQL cannot store fails the answer here, not its write.
+_STORABLE = AfterValidator(storable_text)
+
+
 def _text(max_length: int) -> Any:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
@@ -42,10 +46,10 @@ class Finding(BaseModel):
 
     category: Category
     severity: Severity
-    evidence: Annotated[str, _text(500)] = Field(
+    evidence: Annotated[str, _text(500), _STORABLE] = Field(
         description="The exact words of the text that raise the concern"
     )
-    explanation: Annotated[str, _text(1000)] = Field(
+    explanation: Annotated[str, _text(1000), _STORABLE] = Field(
         description="Why the evidence is a concern, in one or two sentences"
     )
 
@@ -55,7 +59,7 @@ class AuditFindings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    summary: Annotated[str, _text(2000)] = Field(
+    summary: Annotated[str, _text(2000), _STORABLE] = Field(
         description="What the text says, in at most three sentences"
     )
     suggested_tags: list[Tag] = Field(

@@ -27,6 +27,14 @@ _POST_GONE = ModelCallFailed(
     retryable=False,
 )
 
+# The database refused the outcome itself (text it cannot hold, a value it cannot
+# encode): another attempt would be refused alike.
+_NOT_STORABLE = ModelCallFailed(
+    "OUTCOME_NOT_STORABLE",
+    "The model's review could not be stored by the database",
+    retryable=False,
+)
+
 
 class Worker:
     def __init__(self, database: Database, settings: Settings) -> None:
@@ -141,8 +149,15 @@ class Worker:
             except ModelCallFailed as failure:
                 await self._failed(claim, failure)
                 return
-            async with self._database.write() as session:
-                written = await queue.complete(session, claim, review)
+            try:
+                async with self._database.write() as session:
+                    written = await queue.complete(session, claim, review)
+            except (asyncpg.DataError, TypeError, ValueError) as error:
+                logger.warning(
+                    "audit outcome refused", extra={"error": type(error).__name__}
+                )
+                await self._failed(claim, _NOT_STORABLE)
+                return
             self._count(written, "completed", AuditStatus.COMPLETED)
             if written:
                 logger.info(

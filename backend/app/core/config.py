@@ -1,5 +1,6 @@
 """Application settings, read once from the environment and `.env`."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     # None means "not configured": development then allows every origin.
     cors_origins: Annotated[list[str] | None, NoDecode] = None
+    # Bytes a request body may have; a larger one is refused before it is read.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=64 * 1024 * 1024)
     db_pool_size: int = Field(default=10, ge=1, le=80)
     db_pool_timeout: float = Field(default=10.0, gt=0, le=300)
     db_connect_timeout: float = Field(default=5.0, gt=0, le=60)
@@ -50,6 +53,10 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     # Requests per API key (or client address), e.g. "60/minute"; empty turns it off.
     rate_limit: str = "60/minute"
+    # Proxies whose X-Forwarded-For names the client: addresses or networks,
+    # comma-separated, or "*". Empty trusts none, so a caller cannot pick the
+    # address its failed attempts are counted under.
+    forwarded_allow_ips: str = ""
     # Empty keeps rate-limit counts in memory, per process.
     redis_url: str = ""
     # AI reviews: configured when either the key or an OpenAI-compatible server is set.
@@ -99,6 +106,21 @@ class Settings(BaseSettings):
                     'must look like "60/minute" or "10/second;1000/day"'
                 ) from None
         return value.strip()
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _addresses_or_networks(cls, value: str) -> str:
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return "*"
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an address or a network (e.g. 10.0.0.0/8)"
+                ) from None
+        return ",".join(entries)
 
     @field_validator("redis_url")
     @classmethod

@@ -30,13 +30,31 @@ _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 _NO_PARAMS: Mapping[str, Any] = {}
 # The server cannot be reached, is starting or stopping, or dropped the connection:
 # the request may succeed shortly, so it is told to retry rather than given a 500.
+# (OSError covers refused connections, missing sockets and connect timeouts; the
+# 08 class, connections lost or rejected; 53300, a server at max_connections.)
 _OUTAGES = (
     OSError,
+    asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
-    asyncpg.ConnectionDoesNotExistError,
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
 )
+
+
+def _lost(connection: "Connection") -> bool:
+    try:
+        return connection.is_closed()
+    except asyncpg.InterfaceError:
+        # Still held here, a pooled connection is detached only when the pool
+        # saw it die.
+        return True
+
+
+def _unavailable(error: BaseException) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        details={"reason": type(error).__name__}, headers={"Retry-After": "1"}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +236,17 @@ class Database:
             await self._slots.acquire()
         try:
             async with self._acquire() as connection:
-                yield connection
+                try:
+                    yield connection
+                except asyncpg.InterfaceError as error:
+                    # A connection the server dropped fails its next use, its
+                    # ROLLBACK or its COMMIT with an interface error; on a live
+                    # connection the same class means a bug, and stays a 500.
+                    if not _lost(connection):
+                        raise
+                    raise _unavailable(error) from None
         except _OUTAGES as error:
-            raise DatabaseUnavailable(
-                details={"reason": type(error).__name__}, headers={"Retry-After": "1"}
-            ) from None
+            raise _unavailable(error) from None
         finally:
             self._slots.release()
 

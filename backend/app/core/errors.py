@@ -100,6 +100,12 @@ class ValidationFailed(AppError):
     message = "Request validation failed"
 
 
+class BodyTooLarge(AppError):
+    status_code = 413
+    code = "BODY_TOO_LARGE"
+    message = "Request body is too large"
+
+
 class RateLimited(AppError):
     status_code = 429
     code = "RATE_LIMITED"
@@ -118,8 +124,10 @@ class DatabaseBusy(AppError):
     message = "Too many requests are waiting for the database; retry shortly"
 
 
-# What any route can answer when the database cannot serve it, or on a bug.
+# What any route can answer whatever it does: a body over the limit (refused
+# before routing), the database unable to serve it, a bug.
 SERVER_ERRORS: tuple[type[AppError], ...] = (
+    BodyTooLarge,
     InternalError,
     DatabaseUnavailable,
     DatabaseBusy,
@@ -166,22 +174,36 @@ MALFORMED_JSON = "Request body is not valid JSON"
 
 def _malformed(detail: str) -> ValidationFailed:
     errors = [{"field": "body", "message": detail, "type": "json_invalid"}]
-    return ValidationFailed(MALFORMED_JSON, details={"errors": errors})
+    return ValidationFailed(
+        MALFORMED_JSON, details={"errors": errors, "error_count": 1}
+    )
+
+
+# A body of many bad fields must not buy an answer larger than itself: the first
+# ones are listed, each name and message cut short, and the rest only counted.
+MAX_LISTED_ERRORS = 20
+_MAX_ERROR_TEXT = 200
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    found = exc.errors()
     errors = [
         {
-            "field": _field_name(tuple(item["loc"])),
-            "message": item["msg"],
+            "field": _field_name(tuple(item["loc"]))[:_MAX_ERROR_TEXT],
+            "message": str(item["msg"])[:_MAX_ERROR_TEXT],
             "type": item["type"],
         }
-        for item in exc.errors()
+        for item in found[:MAX_LISTED_ERRORS]
     ]
     malformed = any(item["type"] == "json_invalid" for item in errors)
     message = MALFORMED_JSON if malformed else ValidationFailed.message
-    return ValidationFailed(message, details={"errors": errors}).response()
+    details = {"errors": errors, "error_count": len(found)}
+    return ValidationFailed(message, details=details).response()
+
+
+def body_too_large(limit: int) -> BodyTooLarge:
+    return BodyTooLarge(details={"limit_bytes": limit})
 
 
 def _allowed_methods(request: Request, fallback: str) -> str:
@@ -206,6 +228,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if status == 400 and exc.detail == _UNREADABLE_BODY:
         # Undecodable bytes are malformed JSON like any other: same 422 and shape.
         error = _malformed(exc.detail)
+    elif status == 413:
+        # The body outgrew the limit as it streamed in (FastAPI's own counter).
+        error = body_too_large(request.app.state.settings.max_body_bytes)
     elif status == 404:
         error = RouteNotFound(headers=headers)
     elif status == 405:

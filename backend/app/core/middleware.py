@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uuid_utils.compat import uuid7
 
-from app.core.errors import InternalError
+from app.core.errors import InternalError, body_too_large
 from app.core.logging import request_id_var
 from app.core.metrics import REQUEST_DURATION, REQUESTS_IN_PROGRESS
 
@@ -30,13 +30,18 @@ def _route_template(scope: Scope) -> str:
     return getattr(route, "path_format", None) or "unmatched"
 
 
-def _incoming_request_id(scope: Scope) -> str | None:
+def _incoming(scope: Scope) -> tuple[str | None, int | None]:
+    """The caller's request id, if well formed, and the declared body length, in
+    one pass over the headers."""
+    request_id = length = None
     for name, value in scope["headers"]:
         if name == b"x-request-id":
             candidate: str = value.decode("latin-1")
             if _WELL_FORMED_REQUEST_ID.match(candidate):
-                return candidate
-    return None
+                request_id = candidate
+        elif name == b"content-length" and value.isdigit():
+            length = int(value)
+    return request_id, length
 
 
 def set_response_headers(request: Request, headers: Mapping[str, str]) -> None:
@@ -45,15 +50,21 @@ def set_response_headers(request: Request, headers: Mapping[str, str]) -> None:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """Outermost, pure ASGI: the request id, the access log and metrics for every
+    response, and the body limit by Content-Length before any routing. (A body
+    without one is counted as it streams, by FastAPI's `max_body_size`.)"""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        request_id = _incoming_request_id(scope) or uuid7().hex
+        incoming_id, length = _incoming(scope)
+        request_id = incoming_id or uuid7().hex
         token = request_id_var.set(request_id)
         method = scope["method"]
         status = 500
@@ -76,7 +87,11 @@ class RequestContextMiddleware:
         in_progress.inc()
         started = time.perf_counter()
         try:
-            await self.app(scope, receive, send_with_request_id)
+            if length is not None and length > self.max_body_bytes:
+                refusal = body_too_large(self.max_body_bytes).response()
+                await refusal(scope, receive, send_with_request_id)
+            else:
+                await self.app(scope, receive, send_with_request_id)
         except Exception:
             error_logger.exception(
                 "unhandled error",

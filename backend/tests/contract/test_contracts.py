@@ -18,7 +18,7 @@ import yaml
 from app.core.config import BACKEND_DIR, load_settings
 from app.main import create_app
 from tests.conftest import ADMIN_TOKEN
-from tests.support.live_server import live_server
+from tests.support.live_server import api_env, live_server
 
 SPECS_DIR = BACKEND_DIR.parent / "specs"
 CONTRACTS = sorted(SPECS_DIR.glob("*/contracts/openapi.yaml"))
@@ -194,18 +194,9 @@ def test_contract_matches_the_live_openapi(
 
 @pytest.fixture(scope="module")
 def base_url(database_url: str) -> Iterator[str]:
-    env = {
-        "DATABASE_URL": database_url,
-        "ENVIRONMENT": "test",
-        "LOG_LEVEL": "WARNING",
-        "ADMIN_TOKEN": ADMIN_TOKEN,
-        # Fuzzing sends hundreds of requests; limits have tests of their own.
-        "RATE_LIMIT": "",
-        # Audits can be queued (AI "configured") but no worker picks them up: the
-        # fuzzer exercises the API, not a model.
-        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
-        "AUDIT_WORKER": "false",
-    }
+    # Fuzzing sends hundreds of requests; limits have tests of their own. Audits
+    # can be queued but no worker picks them up: the fuzzer exercises the API.
+    env = api_env(database_url, ADMIN_TOKEN=ADMIN_TOKEN)
     with live_server(env) as url:
         yield url
 

@@ -19,6 +19,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def api_env(database_url: str, **overrides: str) -> dict[str, str]:
+    """A test server's environment: its database, limits off, and AI "configured"
+    with no worker, so audits can be queued but no model is ever called."""
+    return {
+        "DATABASE_URL": database_url,
+        "ENVIRONMENT": "test",
+        "LOG_LEVEL": "WARNING",
+        "RATE_LIMIT": "",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "AUDIT_WORKER": "false",
+        **overrides,
+    }
+
+
 @contextmanager
 def live_server(env: dict[str, str], timeout: float = 60) -> Iterator[str]:
     port = free_port()

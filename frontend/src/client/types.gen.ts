@@ -575,7 +575,7 @@ export type TokenUsage = {
 /**
  * Every code an error response can carry
  */
-export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'RATE_LIMITED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR';
+export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'RATE_LIMITED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR';
 
 export type ListPostsData = {
     body?: never;
@@ -630,6 +630,10 @@ export type ListPostsErrors = {
      */
     403: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -683,6 +687,10 @@ export type CreatePostErrors = {
      * Not Found: PARENT_NOT_FOUND
      */
     404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
@@ -742,6 +750,10 @@ export type DeletePostErrors = {
      */
     404: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -799,6 +811,10 @@ export type GetPostErrors = {
      * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
@@ -870,6 +886,10 @@ export type ListRepliesErrors = {
      * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
@@ -952,6 +972,10 @@ export type ListAuditsErrors = {
      */
     403: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1014,6 +1038,10 @@ export type CreateAuditErrors = {
      */
     404: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1072,6 +1100,10 @@ export type DeleteAuditErrors = {
      */
     404: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1129,6 +1161,10 @@ export type GetAuditErrors = {
      * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
@@ -1192,6 +1228,10 @@ export type ReviewAuditErrors = {
      */
     409: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1254,6 +1294,10 @@ export type RetryAuditErrors = {
      */
     409: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1312,6 +1356,10 @@ export type ListTeamsErrors = {
      */
     403: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1360,6 +1408,10 @@ export type CreateTeamErrors = {
      * Conflict: CONFLICT
      */
     409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
@@ -1415,6 +1467,10 @@ export type ListApiKeysErrors = {
      */
     404: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1468,6 +1524,10 @@ export type CreateApiKeyErrors = {
      * Not Found: NOT_FOUND
      */
     404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
@@ -1527,6 +1587,10 @@ export type RevokeApiKeyErrors = {
      */
     404: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1564,6 +1628,10 @@ export type GetHealthzData = {
 
 export type GetHealthzErrors = {
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
@@ -1593,6 +1661,10 @@ export type GetLivenessData = {
 
 export type GetLivenessErrors = {
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Internal Server Error: INTERNAL_ERROR
      */
     500: ErrorResponse;
@@ -1621,6 +1693,10 @@ export type GetDatabaseHealthData = {
 };
 
 export type GetDatabaseHealthErrors = {
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Internal Server Error: INTERNAL_ERROR
      */
