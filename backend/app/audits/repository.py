@@ -132,10 +132,19 @@ def _listing(status: bool, post: bool, review_status: bool) -> PageQueries:
         conditions.append(col(Audit.post_id) == bindparam("post_id"))
     if review_status:
         conditions.append(col(Audit.review_status) == bindparam("review_status"))
-    return page_queries(
-        select(*AUDIT.columns())
+    listing = (
+        # run_after: what next_attempt_at is computed from.
+        select(*AUDIT.columns(raw=True), col(Audit.run_after))
         .where(*conditions)
         .order_by(col(Audit.created_at).desc(), col(Audit.id).desc())
+    )
+    # The page is cut on the stored columns; its twenty rows alone are then
+    # converted (a document to text) and computed.
+    return page_queries(
+        listing,
+        lambda page: select(*AUDIT.columns(page)).order_by(
+            page.c.created_at.desc(), page.c.id.desc()
+        ),
     )
 
 

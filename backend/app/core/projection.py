@@ -67,11 +67,19 @@ class Projection(Generic[Public]):
         _check_constructible(public)
 
     def columns(
-        self, source: FromClause | None = None, *, computed: bool = True
+        self,
+        source: FromClause | None = None,
+        *,
+        computed: bool = True,
+        raw: bool = False,
     ) -> list[ColumnElement[Any]]:
         """The select list over the table, or over a subquery of its columns;
-        without the computed ones where the caller knows them (a new row's)."""
+        without the computed ones where the caller knows them (a new row's). `raw`
+        selects the stored columns alone, for a page to be cut before anything is
+        computed: PostgreSQL evaluates the select list of every row an OFFSET skips."""
         source = self.table if source is None else source
+        if raw:
+            return [source.c[name] for name in self.column_names]
         selected: list[ColumnElement[Any]] = [
             cast(source.c[name], Text).label(name)
             if name in self._documents
