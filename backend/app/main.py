@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.audits.metrics import queue_families
 from app.audits.router import router as audits_router
 from app.audits.worker import Worker
 from app.core.config import Settings, get_settings
@@ -66,8 +67,11 @@ def settle_garbage_collector() -> None:
     gc.set_threshold(50_000, 50, 1_000)
 
 
-async def metrics(_: Request) -> Response:
-    body, content_type = render_metrics()
+async def metrics(request: Request) -> Response:
+    # Before start-up has connected a database there is no queue to read.
+    database: Database | None = getattr(request.app.state, "database", None)
+    families = await queue_families(database) if database is not None else []
+    body, content_type = render_metrics(families)
     return Response(body, media_type=content_type)
 
 

@@ -18,7 +18,7 @@ from app.ai import prompt
 from app.ai.exceptions import ModelCallFailed
 from app.ai.schemas import AuditFindings, TokenUsage, response_format
 from app.core.config import Settings
-from app.core.metrics import MODEL_CALL_DURATION
+from app.core.metrics import MODEL_CALL_DURATION, MODEL_ERRORS, MODEL_TOKENS
 
 # Local OpenAI-compatible servers ignore the key, but the SDK insists on one.
 _KEYLESS = "not-needed"
@@ -136,6 +136,13 @@ def _parse(completion: Any) -> AuditFindings:
         ) from None
 
 
+def _count_tokens(usage: Any) -> None:
+    if usage is None:
+        return
+    MODEL_TOKENS.labels("prompt").inc(usage.prompt_tokens or 0)
+    MODEL_TOKENS.labels("completion").inc(usage.completion_tokens or 0)
+
+
 class Reviewer:
     def __init__(self, settings: Settings) -> None:
         api_key = settings.openai_api_key
@@ -156,9 +163,12 @@ class Reviewer:
         outcome = "ok"
         try:
             completion = await self._call(document)
+            # An answer is paid for whether or not it turns out usable.
+            _count_tokens(getattr(completion, "usage", None))
             findings = _parse(completion)
         except ModelCallFailed as failure:
             outcome = failure.code
+            MODEL_ERRORS.labels(failure.code).inc()
             raise
         finally:
             MODEL_CALL_DURATION.labels(outcome).observe(time.perf_counter() - started)

@@ -17,7 +17,13 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import AppError
 from app.core.logging import audit_id_var
-from app.core.metrics import AUDIT_ATTEMPTS, AUDITS
+from app.core.metrics import (
+    AUDIT_ATTEMPTS,
+    AUDITS,
+    LEASE_EXPIRIES,
+    LEASE_TAKEOVERS,
+    LEASES_LOST,
+)
 
 logger = logging.getLogger("app.audits.worker")
 
@@ -108,6 +114,7 @@ class Worker:
                 session, max_attempts=settings.audit_max_attempts
             ):
                 AUDITS.labels(AuditStatus.FAILED).inc()
+                LEASE_EXPIRIES.inc()
                 logger.warning("audit lost its worker", extra={"audit_id": audit_id})
             claims = await queue.claim(
                 session,
@@ -116,6 +123,9 @@ class Worker:
                 max_attempts=settings.audit_max_attempts,
             )
         AUDITS.labels(AuditStatus.RUNNING).inc(len(claims))
+        if taken_over := sum(claim.taken_over for claim in claims):
+            LEASE_EXPIRIES.inc(taken_over)
+            LEASE_TAKEOVERS.inc(taken_over)
         return claims
 
     def _finished(self, task: asyncio.Task[None]) -> None:
@@ -188,6 +198,7 @@ class Worker:
 
     def _count(self, written: bool, outcome: str, status: AuditStatus) -> None:
         if not written:
+            LEASES_LOST.inc()
             logger.warning("audit lease lost; outcome discarded")
             return
         AUDIT_ATTEMPTS.labels(outcome).inc()
