@@ -26,6 +26,7 @@ from app.health.router import router as health_router
 from app.posts.router import router as posts_router
 from app.teams.authentication import Authentication
 from app.teams.router import router as teams_router
+from app.usage.router import router as usage_router
 
 
 @asynccontextmanager
@@ -139,6 +140,7 @@ def create_app(
     app.include_router(posts_router)
     app.include_router(audits_router)
     app.include_router(teams_router)
+    app.include_router(usage_router)
     app.include_router(health_router)
     app.add_route("/metrics", metrics, include_in_schema=False)
     type_error_codes(app)

@@ -105,6 +105,13 @@ class Audit(AuditBase, table=True):
             text("id DESC"),
             postgresql_where=text("post_id IS NOT NULL"),
         ),
+        # A team's usage report: its completed audits by completion time.
+        Index(
+            "ix_audit_team_id_completed_at",
+            "team_id",
+            "completed_at",
+            postgresql_where=text("status = 'completed'"),
+        ),
         # The queue: due pending audits, and running ones whose lease may expire.
         Index(
             "ix_audit_run_after",

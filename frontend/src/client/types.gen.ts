@@ -387,6 +387,40 @@ export type Liveness = {
 };
 
 /**
+ * ModelUsage
+ */
+export type ModelUsage = {
+    /**
+     * Audits
+     *
+     * Completed audits
+     */
+    audits: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Estimated Cost Usd
+     *
+     * At the configured price; null when the model has none
+     */
+    estimated_cost_usd: number | null;
+};
+
+/**
  * PostCreate
  */
 export type PostCreate = {
@@ -482,6 +516,36 @@ export type PostPublic = {
 };
 
 /**
+ * PricedTotals
+ */
+export type PricedTotals = {
+    /**
+     * Audits
+     *
+     * Completed audits
+     */
+    audits: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Estimated Cost Usd
+     *
+     * Of the models that have a price; see unpriced_models
+     */
+    estimated_cost_usd: number;
+};
+
+/**
  * ReviewStatus
  */
 export type ReviewStatus = 'unreviewed' | 'accepted' | 'dismissed';
@@ -555,6 +619,50 @@ export type TeamPublic = {
 };
 
 /**
+ * TeamUsage
+ *
+ * Tokens and estimated cost of a team's completed audits, by the UTC day they
+ * completed on.
+ */
+export type TeamUsage = {
+    /**
+     * Team
+     */
+    team: string;
+    /**
+     * From Date
+     *
+     * First day included (UTC)
+     */
+    from_date: string;
+    /**
+     * To Date
+     *
+     * Last day included (UTC)
+     */
+    to_date: string;
+    /**
+     * Days
+     *
+     * Days with usage, oldest first
+     */
+    days: Array<UsageDay>;
+    /**
+     * Models
+     *
+     * The range's usage by model
+     */
+    models: Array<ModelUsage>;
+    totals: PricedTotals;
+    /**
+     * Unpriced Models
+     *
+     * Models used in the range with no configured price
+     */
+    unpriced_models: Array<string>;
+};
+
+/**
  * TokenUsage
  */
 export type TokenUsage = {
@@ -570,6 +678,48 @@ export type TokenUsage = {
      * Total Tokens
      */
     total_tokens: number;
+};
+
+/**
+ * UsageDay
+ *
+ * One model's usage on one UTC day.
+ */
+export type UsageDay = {
+    /**
+     * Audits
+     *
+     * Completed audits
+     */
+    audits: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Model
+     *
+     * The model as it named itself in its answers
+     */
+    model: string;
+    /**
+     * Estimated Cost Usd
+     *
+     * At the configured price; null when the model has none
+     */
+    estimated_cost_usd: number | null;
 };
 
 /**
@@ -1554,6 +1704,69 @@ export type RevokeApiKeyResponses = {
 };
 
 export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
+
+export type GetTeamUsageData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: {
+        /**
+         * From
+         *
+         * First day (UTC), default 29 days before to
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Last day (UTC), default today
+         */
+        to?: string | null;
+    };
+    url: '/v1/teams/{team}/usage';
+};
+
+export type GetTeamUsageErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type GetTeamUsageError = GetTeamUsageErrors[keyof GetTeamUsageErrors];
+
+export type GetTeamUsageResponses = {
+    /**
+     * Successful Response
+     */
+    200: TeamUsage;
+};
+
+export type GetTeamUsageResponse = GetTeamUsageResponses[keyof GetTeamUsageResponses];
 
 export type GetHealthzData = {
     body?: never;
