@@ -3,16 +3,17 @@ and histograms kept by the workers, labels that stay bounded."""
 
 import os
 import re
-import subprocess
-import sys
 import textwrap
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import httpx
+import pytest
 from prometheus_client import REGISTRY
 
-from app.core.config import BACKEND_DIR, Settings
+from app.core.config import Settings
 from app.core.db import Database
 from app.main import audit_worker, create_app
 from tests.audits.support import create_audit, settled
@@ -20,6 +21,7 @@ from tests.support import model_server as model
 from tests.support.factories import TeamWithKey
 from tests.support.live_server import free_port
 from tests.support.model_server import ModelServer
+from tests.support.processes import python_output
 
 
 def sample(name: str, **labels: str) -> float:
@@ -33,6 +35,16 @@ def scraped(metrics: str, name: str, **labels: str) -> float:
         if line.startswith(series + " "):
             return float(line.rsplit(" ", 1)[1])
     raise AssertionError(f"no sample {series!r} in metrics")
+
+
+Worker = Callable[[], AbstractAsyncContextManager[None]]
+
+
+@pytest.fixture
+def worker(queue_database: Database, settings: Settings) -> Worker:
+    """Starts the in-process worker for the block it opens."""
+    on = settings.model_copy(update={"audit_worker": True})
+    return lambda: audit_worker(queue_database, on)
 
 
 async def set_running(
@@ -117,6 +129,7 @@ async def test_expired_leases_are_counted_as_taken_over_or_failed(
     queue_database: Database,
     settings: Settings,
     queue_team: TeamWithKey,
+    worker: Worker,
 ) -> None:
     retried = await create_audit(queue_client, queue_team)
     lost = await create_audit(queue_client, queue_team)
@@ -129,9 +142,7 @@ async def test_expired_leases_are_counted_as_taken_over_or_failed(
         "takeovers": sample("audit_lease_takeovers_total"),
     }
 
-    async with audit_worker(
-        queue_database, settings.model_copy(update={"audit_worker": True})
-    ):
+    async with worker():
         assert (await settled(queue_client, queue_team, retried["id"]))[
             "status"
         ] == "completed"
@@ -145,9 +156,8 @@ async def test_expired_leases_are_counted_as_taken_over_or_failed(
 
 async def test_model_errors_are_counted_by_code_and_tokens_by_kind(
     queue_client: httpx.AsyncClient,
-    queue_database: Database,
-    settings: Settings,
     queue_team: TeamWithKey,
+    worker: Worker,
     model_server: ModelServer,
 ) -> None:
     model_server.script(model.error(503), model.answer("not json"), model.findings())
@@ -159,9 +169,7 @@ async def test_model_errors_are_counted_by_code_and_tokens_by_kind(
     }
     audit = await create_audit(queue_client, queue_team)
 
-    async with audit_worker(
-        queue_database, settings.model_copy(update={"audit_worker": True})
-    ):
+    async with worker():
         assert (await settled(queue_client, queue_team, audit["id"]))[
             "status"
         ] == "completed"
@@ -187,15 +195,10 @@ BOUNDED_LABELS = {"status", "outcome", "code", "kind", "state", "le"}
 
 
 async def test_queue_and_model_series_carry_no_team_or_id_labels(
-    queue_client: httpx.AsyncClient,
-    queue_database: Database,
-    settings: Settings,
-    queue_team: TeamWithKey,
+    queue_client: httpx.AsyncClient, queue_team: TeamWithKey, worker: Worker
 ) -> None:
     audit = await create_audit(queue_client, queue_team)
-    async with audit_worker(
-        queue_database, settings.model_copy(update={"audit_worker": True})
-    ):
+    async with worker():
         await settled(queue_client, queue_team, audit["id"])
 
     metrics = (await queue_client.get("/metrics")).text
@@ -252,22 +255,9 @@ async def test_multiprocess_mode_sums_model_series_and_reads_the_queue_once(
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
 
     def run(action: str) -> str:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                PROCESS,
-                queue_database_url,
-                model_server.base_url,
-                action,
-            ],
-            env=env,
-            cwd=BACKEND_DIR,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
+        return python_output(
+            PROCESS, queue_database_url, model_server.base_url, action, env=env
+        )
 
     run("review")
     run("review")

@@ -1,6 +1,7 @@
 """Usage per team: tokens and estimated cost per UTC day and model, from the usage
 stored on completed audits."""
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -70,12 +71,18 @@ def noon(day: str) -> datetime:
     return datetime.fromisoformat(f"{day}T12:00:00+00:00")
 
 
+def ask(
+    client: httpx.AsyncClient, team: TeamWithKey, params: dict[str, str]
+) -> Awaitable[httpx.Response]:
+    return client.get(
+        f"/v1/teams/{team.name}/usage", params=params, headers=team.headers
+    )
+
+
 async def usage(
     client: httpx.AsyncClient, team: TeamWithKey, **params: str
 ) -> dict[str, Any]:
-    response = await client.get(
-        f"/v1/teams/{team.name}/usage", params=params, headers=team.headers
-    )
+    response = await ask(client, team, params)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -241,14 +248,9 @@ async def test_a_team_sees_only_its_own_usage(
     ],
 )
 async def test_a_bad_range_is_a_validation_error(
-    client: httpx.AsyncClient,
-    team_a: TeamWithKey,
-    params: dict[str, str],
-    field: str,
+    client: httpx.AsyncClient, team_a: TeamWithKey, params: dict[str, str], field: str
 ) -> None:
-    response = await client.get(
-        f"/v1/teams/{team_a.name}/usage", params=params, headers=team_a.headers
-    )
+    response = await ask(client, team_a, params)
 
     assert response.status_code == 422, response.text
     body = response.json()

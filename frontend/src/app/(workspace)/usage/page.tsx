@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Form from "next/form";
-import { getTeamUsage, type TeamUsage } from "@/client";
+import { getTeamUsage, type ModelUsage, type TeamUsage, type UsageDay } from "@/client";
 import { ProblemView } from "@/components/problem-view";
 import { UsageChart } from "@/components/usage-chart";
 import { firstParam } from "@/lib/format";
@@ -15,6 +15,15 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 function day(value: string | string[] | undefined): string | undefined {
   const first = firstParam(value);
   return first && DAY.test(first) ? first : undefined;
+}
+
+function DayInput({ name, label, value }: { name: string; label: string; value?: string }) {
+  return (
+    <div className="control">
+      <label htmlFor={`usage-${name}`}>{label}</label>
+      <input id={`usage-${name}`} type="date" name={name} defaultValue={value} />
+    </div>
+  );
 }
 
 function Totals({ usage }: { usage: TeamUsage }) {
@@ -43,27 +52,39 @@ function Totals({ usage }: { usage: TeamUsage }) {
   );
 }
 
-function ByModel({ usage }: { usage: TeamUsage }) {
+type Column<Row> = { label: string; cell: (row: Row) => string };
+
+/** The first column names the row (a model, a day); the others are its numbers. A
+ * row's cells together are unique (the API's rows are one per day and model). */
+function Table<Row>({
+  caption,
+  columns,
+  rows,
+}: {
+  caption: string;
+  columns: Column<Row>[];
+  rows: Row[];
+}) {
+  const [heading, ...rest] = columns;
   return (
     <table className="usage-table">
-      <caption>By model</caption>
+      <caption>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Audits</th>
-          <th scope="col">Prompt tokens</th>
-          <th scope="col">Completion tokens</th>
-          <th scope="col">Estimated cost</th>
+          {columns.map((column) => (
+            <th key={column.label} scope="col">
+              {column.label}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {usage.models.map((model) => (
-          <tr key={model.model}>
-            <th scope="row">{model.model}</th>
-            <td>{formatCount(model.audits)}</td>
-            <td>{formatCount(model.prompt_tokens)}</td>
-            <td>{formatCount(model.completion_tokens)}</td>
-            <td>{formatCost(model.estimated_cost_usd)}</td>
+        {rows.map((row) => (
+          <tr key={columns.map((column) => column.cell(row)).join(" ")}>
+            {heading && <th scope="row">{heading.cell(row)}</th>}
+            {rest.map((column) => (
+              <td key={column.label}>{column.cell(row)}</td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -71,33 +92,18 @@ function ByModel({ usage }: { usage: TeamUsage }) {
   );
 }
 
-function ByDay({ usage }: { usage: TeamUsage }) {
-  return (
-    <table className="usage-table">
-      <caption>By day</caption>
-      <thead>
-        <tr>
-          <th scope="col">Day (UTC)</th>
-          <th scope="col">Model</th>
-          <th scope="col">Audits</th>
-          <th scope="col">Tokens</th>
-          <th scope="col">Estimated cost</th>
-        </tr>
-      </thead>
-      <tbody>
-        {usage.days.map((row) => (
-          <tr key={`${row.date}-${row.model}`}>
-            <th scope="row">{row.date}</th>
-            <td>{row.model}</td>
-            <td>{formatCount(row.audits)}</td>
-            <td>{formatCount(row.total_tokens)}</td>
-            <td>{formatCost(row.estimated_cost_usd)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+const COUNTED: Column<ModelUsage | UsageDay>[] = [
+  { label: "Audits", cell: (row) => formatCount(row.audits) },
+  { label: "Prompt tokens", cell: (row) => formatCount(row.prompt_tokens) },
+  { label: "Completion tokens", cell: (row) => formatCount(row.completion_tokens) },
+  { label: "Estimated cost", cell: (row) => formatCost(row.estimated_cost_usd) },
+];
+const BY_MODEL: Column<ModelUsage>[] = [{ label: "Model", cell: (row) => row.model }, ...COUNTED];
+const BY_DAY: Column<UsageDay>[] = [
+  { label: "Day (UTC)", cell: (row) => row.date },
+  { label: "Model", cell: (row) => row.model },
+  ...COUNTED,
+];
 
 export default async function UsagePage({ searchParams }: PageProps<"/usage">) {
   const session = await requireSession();
@@ -114,24 +120,12 @@ export default async function UsagePage({ searchParams }: PageProps<"/usage">) {
     <div className="stack-lg">
       <h1>Usage</h1>
       <Form action="/usage" className="filters" aria-label="Choose days">
-        <div className="control">
-          <label htmlFor="usage-from">From</label>
-          <input
-            id="usage-from"
-            type="date"
-            name="from"
-            defaultValue={result.ok ? result.data.from_date : day(params.from)}
-          />
-        </div>
-        <div className="control">
-          <label htmlFor="usage-to">To</label>
-          <input
-            id="usage-to"
-            type="date"
-            name="to"
-            defaultValue={result.ok ? result.data.to_date : day(params.to)}
-          />
-        </div>
+        <DayInput
+          name="from"
+          label="From"
+          value={result.ok ? result.data.from_date : day(params.from)}
+        />
+        <DayInput name="to" label="To" value={result.ok ? result.data.to_date : day(params.to)} />
         <button type="submit" className="button">
           Show
         </button>
@@ -148,8 +142,8 @@ export default async function UsagePage({ searchParams }: PageProps<"/usage">) {
             <p className="empty">No completed audits in these days.</p>
           ) : (
             <>
-              <ByModel usage={result.data} />
-              <ByDay usage={result.data} />
+              <Table caption="By model" columns={BY_MODEL} rows={result.data.models} />
+              <Table caption="By day" columns={BY_DAY} rows={result.data.days} />
             </>
           )}
           {result.data.unpriced_models.length > 0 && (
