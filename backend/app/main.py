@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.audits.events import AuditEvents
 from app.audits.metrics import queue_families
 from app.audits.router import router as audits_router
 from app.audits.worker import Worker
@@ -88,6 +89,7 @@ def create_app(
         jobs = [
             app.state.auth.keys.follow_invalidations(database),
             app.state.auth.usage.flush_periodically(database),
+            app.state.audit_events.follow(database),
         ]
         async with background(jobs), audit_worker(database, settings):
             yield
@@ -122,6 +124,7 @@ def create_app(
     app.state.auth = Authentication(
         RateLimiter(settings.rate_limit, settings.redis_url)
     )
+    app.state.audit_events = AuditEvents()
     if database is not None:
         app.state.database = database
 

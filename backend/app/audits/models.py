@@ -105,6 +105,8 @@ class Audit(AuditBase, table=True):
             text("id DESC"),
             postgresql_where=text("post_id IS NOT NULL"),
         ),
+        # A live stream's resume: a team's audits changed since an event.
+        Index("ix_audit_team_id_updated_at", "team_id", "updated_at"),
         # A team's usage report: its completed audits by completion time.
         Index(
             "ix_audit_team_id_completed_at",
@@ -274,6 +276,18 @@ class AuditPublic(AuditBase):
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
+
+
+class AuditChange(BaseModel):
+    """An audit's state as a live stream sends it, whenever it changes."""
+
+    model_config = RESPONSE
+
+    id: UUID
+    status: AuditStatus
+    attempts: int
+    review_status: ReviewStatus
+    updated_at: datetime
 
 
 class AuditEnvelope(BaseModel):

@@ -4,19 +4,16 @@ and histograms kept by the workers, labels that stay bounded."""
 import os
 import re
 import textwrap
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import httpx
-import pytest
 from prometheus_client import REGISTRY
 
 from app.core.config import Settings
 from app.core.db import Database
-from app.main import audit_worker, create_app
-from tests.audits.support import create_audit, settled
+from app.main import create_app
+from tests.audits.support import Worker, create_audit, settled
 from tests.support import model_server as model
 from tests.support.factories import TeamWithKey
 from tests.support.live_server import free_port
@@ -35,16 +32,6 @@ def scraped(metrics: str, name: str, **labels: str) -> float:
         if line.startswith(series + " "):
             return float(line.rsplit(" ", 1)[1])
     raise AssertionError(f"no sample {series!r} in metrics")
-
-
-Worker = Callable[[], AbstractAsyncContextManager[None]]
-
-
-@pytest.fixture
-def worker(queue_database: Database, settings: Settings) -> Worker:
-    """Starts the in-process worker for the block it opens."""
-    on = settings.model_copy(update={"audit_worker": True})
-    return lambda: audit_worker(queue_database, on)
 
 
 async def set_running(

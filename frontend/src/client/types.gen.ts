@@ -74,6 +74,28 @@ export type ApiKeyPublic = {
 };
 
 /**
+ * AuditChange
+ *
+ * An audit's state as a live stream sends it, whenever it changes.
+ */
+export type AuditChange = {
+    /**
+     * Id
+     */
+    id: string;
+    status: AuditStatus;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    review_status: ReviewStatus;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * AuditCreate
  *
  * What to review: exactly one of post_id and content; include_replies goes
@@ -1191,6 +1213,71 @@ export type CreateAuditResponses = {
 };
 
 export type CreateAuditResponse = CreateAuditResponses[keyof CreateAuditResponses];
+
+export type StreamAuditEventsData = {
+    body?: never;
+    headers?: {
+        /**
+         * Last-Event-Id
+         *
+         * Resume after this event id: what a browser sends when it reconnects
+         */
+        'Last-Event-ID'?: number | null;
+    };
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: {
+        /**
+         * Since
+         *
+         * Resume after this event id (when the client cannot send Last-Event-ID)
+         */
+        since?: number | null;
+    };
+    url: '/v1/teams/{team}/audits/events';
+};
+
+export type StreamAuditEventsErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type StreamAuditEventsError = StreamAuditEventsErrors[keyof StreamAuditEventsErrors];
+
+export type StreamAuditEventsResponses = {
+    /**
+     * `audit` events (and `deleted` ones), each an AuditChange with the change's id; comments as heartbeats
+     */
+    200: AuditChange;
+};
+
+export type StreamAuditEventsResponse = StreamAuditEventsResponses[keyof StreamAuditEventsResponses];
 
 export type DeleteAuditData = {
     body?: never;
