@@ -15,6 +15,7 @@ from app.audits.events import AuditEvents
 from app.audits.metrics import queue_families
 from app.audits.router import router as audits_router
 from app.audits.worker import Worker
+from app.core import tracing
 from app.core.config import Settings, get_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
 from app.core.errors import SERVER_ERRORS, error_responses, install_error_handlers
@@ -107,6 +108,7 @@ def create_app(
             async with serving(app.state.database):
                 yield
         finally:
+            tracing.shutdown()
             await app.state.database.dispose()
             await anyio.to_thread.run_sync(stop_embedded, settings)
 
@@ -128,6 +130,8 @@ def create_app(
     if database is not None:
         app.state.database = database
 
+    if tracing.configure(settings):
+        tracing.instrument_app(app)
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,

@@ -172,6 +172,11 @@ class Audit(AuditBase, table=True):
         sa_column=_enum_column(ReviewStatus.UNREVIEWED),
     )
     review_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The queuing request's W3C trace context (traceparent, tracestate), when
+    # tracing is on: the worker's span links back to it.
+    trace_context: dict[str, str] | None = Field(
+        default=None, sa_column=Column(JSONB, nullable=True)
+    )
     created_at: datetime | None = Field(default=None, sa_column=_database_time())
     updated_at: datetime | None = Field(default=None, sa_column=_database_time())
     completed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -47,6 +47,7 @@ class Claim:
     content: str | None
     # The audit's lease had expired: another worker died or stalled holding it.
     taken_over: bool
+    trace_context: dict[str, str] | None
 
 
 def _seconds(name: str) -> Any:
@@ -104,6 +105,7 @@ _CLAIM = compile_query(
         col(Audit.content),
         # The row as it was before this UPDATE, through the CTE.
         (_DUE.c.status == AuditStatus.RUNNING.value).label("taken_over"),
+        col(Audit.trace_context),
     )
 )
 # Leases that expired with no attempt left: their audits fail instead of waiting.

@@ -44,6 +44,7 @@ INSERTED = (
     "content",
     "idempotency_key",
     "request_hash",
+    "trace_context",
 )
 
 

@@ -20,6 +20,7 @@ from app.audits.models import (
     AuditUpdate,
     ReviewStatus,
 )
+from app.core import tracing
 from app.core.db import Session
 from app.core.metrics import AUDITS
 from app.core.models import new_id
@@ -46,6 +47,7 @@ async def create_audit(
         "team_id": key.team_id,
         "idempotency_key": idempotency_key,
         "request_hash": request_hash(body) if idempotency_key else None,
+        "trace_context": tracing.current_context(),
     }
     statement = (
         repository.INSERT_TEXT if body.post_id is None else repository.INSERT_FOR_POST

@@ -13,6 +13,7 @@ from app.ai.client import Reviewer
 from app.ai.exceptions import ModelCallFailed
 from app.audits import queue
 from app.audits.models import AuditStatus
+from app.core import tracing
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import AppError
@@ -24,6 +25,7 @@ from app.core.metrics import (
     LEASE_TAKEOVERS,
     LEASES_LOST,
 )
+from app.core.tracing import untraced
 
 logger = logging.getLogger("app.audits.worker")
 
@@ -98,7 +100,9 @@ class Worker:
         if capacity <= 0:
             return
         try:
-            claims = await self._claim(capacity)
+            # Polled every second while idle: only the work on an audit is traced.
+            with untraced():
+                claims = await self._claim(capacity)
         except (OSError, PostgresError, AppError):
             logger.exception("could not claim audits")
             return
@@ -140,6 +144,14 @@ class Worker:
 
     async def _process(self, claim: queue.Claim) -> None:
         audit_id_var.set(str(claim.id))
+        with tracing.work_span(
+            "audit.review",
+            claim.trace_context,
+            **{"audit.id": str(claim.id), "audit.attempt": claim.attempts},
+        ):
+            await self._review(claim)
+
+    async def _review(self, claim: queue.Claim) -> None:
         try:
             async with self._database.read() as session:
                 reviewed = await queue.document(session, claim)

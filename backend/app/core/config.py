@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     audit_concurrency: int = Field(default=4, ge=1, le=64)
     # The API process runs a worker too, so one process is a whole system.
     audit_worker: bool = True
+    # Tracing is on when this is set: spans go there by OTLP over HTTP (the
+    # exporter reads the other OTEL_EXPORTER_OTLP_* variables itself).
+    otel_exporter_otlp_endpoint: str = ""
+    otel_service_name: str = ""
     # Seconds between comments on an idle live stream, so proxies keep it open.
     events_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
     # JSON, e.g. {"llama3.1": {"prompt": 0, "completion": 0}}: merged over the

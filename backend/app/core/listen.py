@@ -9,6 +9,7 @@ from contextlib import suppress
 import asyncpg
 
 from app.core.db import Database
+from app.core.tracing import untraced
 
 # A subscription that silently died (a half-open connection) is found within this.
 PING_INTERVAL_S = 5.0
@@ -39,8 +40,9 @@ async def follow(
             subscribed(True)
             while True:
                 await asyncio.sleep(PING_INTERVAL_S)
-                async with asyncio.timeout(PING_INTERVAL_S):
-                    await connection.execute("SELECT 1")
+                with untraced():
+                    async with asyncio.timeout(PING_INTERVAL_S):
+                        await connection.execute("SELECT 1")
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             if up:
                 logger.warning(
