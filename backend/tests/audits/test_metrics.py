@@ -5,6 +5,7 @@ import os
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
@@ -19,6 +20,7 @@ from tests.support.factories import TeamWithKey
 from tests.support.live_server import free_port
 from tests.support.model_server import ModelServer
 from tests.support.processes import python_output
+from tests.test_observability import dashboard_expressions, exported, metric_names
 
 
 def sample(name: str, **labels: str) -> float:
@@ -181,14 +183,20 @@ async def test_model_errors_are_counted_by_code_and_tokens_by_kind(
 BOUNDED_LABELS = {"status", "outcome", "code", "kind", "state", "le"}
 
 
+async def scrape_after_a_review(
+    client: httpx.AsyncClient, team: TeamWithKey, worker: Worker
+) -> tuple[str, dict[str, Any]]:
+    """The scrape once an audit was reviewed, so every series has been used."""
+    audit = await create_audit(client, team)
+    async with worker():
+        await settled(client, team, audit["id"])
+    return (await client.get("/metrics")).text, audit
+
+
 async def test_queue_and_model_series_carry_no_team_or_id_labels(
     queue_client: httpx.AsyncClient, queue_team: TeamWithKey, worker: Worker
 ) -> None:
-    audit = await create_audit(queue_client, queue_team)
-    async with worker():
-        await settled(queue_client, queue_team, audit["id"])
-
-    metrics = (await queue_client.get("/metrics")).text
+    metrics, audit = await scrape_after_a_review(queue_client, queue_team, worker)
     series = [line for line in metrics.splitlines() if line.startswith("audit_")]
     assert series
     for line in series:
@@ -257,3 +265,13 @@ async def test_multiprocess_mode_sums_model_series_and_reads_the_queue_once(
     # Read from the database by the scraping process, not summed over processes.
     assert scraped(metrics, "audit_queue_audits", status="pending") == 1
     assert metrics.count("# TYPE audit_queue_audits gauge") == 1
+
+
+async def test_every_metric_the_dashboard_queries_is_exported(
+    queue_client: httpx.AsyncClient, queue_team: TeamWithKey, worker: Worker
+) -> None:
+    metrics, _ = await scrape_after_a_review(queue_client, queue_team, worker)
+
+    queried = set().union(*map(metric_names, dashboard_expressions()))
+    assert {"audit_queue_audits", "http_request_duration_seconds_bucket"} <= queried
+    assert queried <= exported(metrics), queried - exported(metrics)
