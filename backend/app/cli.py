@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.audits.exceptions import AiNotConfigured
 from app.audits.worker import Worker
 from app.core import migrate as migrations
+from app.core import tracing
 from app.core.config import get_settings
 from app.core.db import Database, Session, resolve_database_url, stop_embedded
 from app.core.errors import AppError
@@ -157,6 +158,7 @@ def worker(
         settings = settings.model_copy(update={"audit_concurrency": concurrency})
     if metrics_port is not None:
         start_http_server(metrics_port, addr=settings.host)
+    tracing.configure(settings)
 
     async def run() -> None:
         # A stop signal cancels the worker, which hands its audits back first.
@@ -171,6 +173,7 @@ def worker(
         except asyncio.CancelledError:
             pass
         finally:
+            tracing.shutdown()
             await database.dispose()
 
     try:

@@ -11,8 +11,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.audits.events import AuditEvents
+from app.audits.metrics import queue_families
 from app.audits.router import router as audits_router
 from app.audits.worker import Worker
+from app.core import tracing
 from app.core.config import Settings, get_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
 from app.core.errors import SERVER_ERRORS, error_responses, install_error_handlers
@@ -25,6 +28,7 @@ from app.health.router import router as health_router
 from app.posts.router import router as posts_router
 from app.teams.authentication import Authentication
 from app.teams.router import router as teams_router
+from app.usage.router import router as usage_router
 
 
 @asynccontextmanager
@@ -66,8 +70,11 @@ def settle_garbage_collector() -> None:
     gc.set_threshold(50_000, 50, 1_000)
 
 
-async def metrics(_: Request) -> Response:
-    body, content_type = render_metrics()
+async def metrics(request: Request) -> Response:
+    # Before start-up has connected a database there is no queue to read.
+    database: Database | None = getattr(request.app.state, "database", None)
+    families = await queue_families(database) if database is not None else []
+    body, content_type = render_metrics(families)
     return Response(body, media_type=content_type)
 
 
@@ -83,6 +90,7 @@ def create_app(
         jobs = [
             app.state.auth.keys.follow_invalidations(database),
             app.state.auth.usage.flush_periodically(database),
+            app.state.audit_events.follow(database),
         ]
         async with background(jobs), audit_worker(database, settings):
             yield
@@ -100,6 +108,7 @@ def create_app(
             async with serving(app.state.database):
                 yield
         finally:
+            tracing.shutdown()
             await app.state.database.dispose()
             await anyio.to_thread.run_sync(stop_embedded, settings)
 
@@ -117,9 +126,12 @@ def create_app(
     app.state.auth = Authentication(
         RateLimiter(settings.rate_limit, settings.redis_url)
     )
+    app.state.audit_events = AuditEvents()
     if database is not None:
         app.state.database = database
 
+    if tracing.configure(settings):
+        tracing.instrument_app(app)
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,
@@ -134,7 +146,13 @@ def create_app(
     # Routes are matched in order: the hot ones first. FastAPI counts each body
     # as it streams in; set per route, that counter sits inside the middleware,
     # whose Content-Length check refuses the rest before routing, as an envelope.
-    for router in (posts_router, audits_router, teams_router, health_router):
+    for router in (
+        posts_router,
+        audits_router,
+        teams_router,
+        usage_router,
+        health_router,
+    ):
         app.include_router(router, max_body_size=settings.max_body_bytes)
     app.add_route("/metrics", metrics, include_in_schema=False)
     type_error_codes(app)

@@ -133,6 +133,8 @@ def settings(database_url: str) -> Settings:
         # AI stays off unless a test configures it, whatever the shell has set.
         openai_api_key=None,
         openai_base_url="",
+        # So does tracing: the tracing tests use an in-memory exporter.
+        otel_exporter_otlp_endpoint="",
     )
 
 

@@ -14,6 +14,12 @@ test("audits a post, shows its findings as they arrive, and accepts them", async
   const { post } = (await created.json()) as { post: { id: string } };
 
   await signIn(page, team);
+  // What the browser asks the API while the audit runs: one stream, no polling.
+  const asked: string[] = [];
+  page.on("request", (sent) => {
+    const { pathname } = new URL(sent.url());
+    if (pathname.startsWith(`/v1/teams/${team.name}/audits`)) asked.push(pathname);
+  });
   await page.goto(`/posts/${post.id}`);
   const audit = page.getByRole("region", { name: "AI audit" });
   await expect(audit).toContainText("has not been audited yet");
@@ -21,7 +27,10 @@ test("audits a post, shows its findings as they arrive, and accepts them", async
 
   // The scripted model answers after a pause, so the waiting state is on screen first.
   await expect(audit.getByRole("status")).toHaveText(/^(Pending|Running):/);
+  await snap(page, testInfo, "audit-live");
   await expect(audit.getByRole("status")).toHaveText(/^Completed/, { timeout: 15_000 });
+  expect(asked.filter((path) => path.endsWith("/audits/events")).length).toBeGreaterThan(0);
+  expect(asked.filter((path) => /\/audits\/[0-9a-f-]{36}$/.test(path))).toEqual([]);
   await expect(audit.getByText("A post that shares a phone number in public.")).toBeVisible();
   await expect(audit.getByRole("heading", { name: "High (1)" })).toBeVisible();
   await expect(audit.getByRole("heading", { name: "Low (1)" })).toBeVisible();

@@ -34,6 +34,8 @@ export function forwardedHeaders(request: NextRequest): Headers {
  * Forwards the browser's same-origin `/v1/*` calls to the API. A `rewrites()`
  * entry in next.config.ts would freeze API_BASE_URL into the build's routes
  * manifest; here it is read per request, so one build runs against any API.
+ * Answers pass through as they arrive: the live audit stream is never buffered
+ * (the API marks it `no-transform`, so it is not compressed on the way either).
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;

@@ -12,13 +12,15 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
+from opentelemetry.trace import Span
 from pydantic import ValidationError
 
 from app.ai import prompt
 from app.ai.exceptions import ModelCallFailed
 from app.ai.schemas import AuditFindings, TokenUsage, response_format
+from app.core import tracing
 from app.core.config import Settings
-from app.core.metrics import MODEL_CALL_DURATION
+from app.core.metrics import MODEL_CALL_DURATION, MODEL_ERRORS, MODEL_TOKENS
 from app.core.schemas import storable_text
 
 # Local OpenAI-compatible servers ignore the key, but the SDK insists on one.
@@ -150,10 +152,28 @@ def _parse(completion: Any) -> AuditFindings:
         ) from None
 
 
+def _describe(span: Span | None, completion: Any, usage: Any) -> None:
+    if span is None:
+        return
+    span.set_attribute("gen_ai.response.model", completion.model or "")
+    if usage is not None:
+        span.set_attribute("gen_ai.usage.input_tokens", usage.prompt_tokens or 0)
+        span.set_attribute("gen_ai.usage.output_tokens", usage.completion_tokens or 0)
+
+
+def _count_tokens(usage: Any) -> None:
+    if usage is None:
+        return
+    MODEL_TOKENS.labels("prompt").inc(usage.prompt_tokens or 0)
+    MODEL_TOKENS.labels("completion").inc(usage.completion_tokens or 0)
+
+
 class Reviewer:
     def __init__(self, settings: Settings) -> None:
         api_key = settings.openai_api_key
         self.model = settings.openai_model
+        # What the spans call the provider: OpenAI's API, or a compatible server.
+        self._system = "openai" if not settings.openai_base_url else "openai_compatible"
         self._max_output_tokens = settings.openai_max_output_tokens
         self._client = openai.AsyncOpenAI(
             api_key=api_key.get_secret_value() if api_key else _KEYLESS,
@@ -168,14 +188,22 @@ class Reviewer:
     async def review(self, document: dict[str, Any]) -> Review:
         started = time.perf_counter()
         outcome = "ok"
-        try:
-            completion = await self._call(document)
-            findings = _parse(completion)
-        except ModelCallFailed as failure:
-            outcome = failure.code
-            raise
-        finally:
-            MODEL_CALL_DURATION.labels(outcome).observe(time.perf_counter() - started)
+        with tracing.model_call_span(self._system, self.model) as span:
+            try:
+                completion = await self._call(document)
+                # An answer is paid for whether or not it turns out usable.
+                usage = getattr(completion, "usage", None)
+                _count_tokens(usage)
+                _describe(span, completion, usage)
+                findings = _parse(completion)
+            except ModelCallFailed as failure:
+                outcome = failure.code
+                MODEL_ERRORS.labels(failure.code).inc()
+                tracing.failed(span, failure.code)
+                raise
+            finally:
+                elapsed = time.perf_counter() - started
+                MODEL_CALL_DURATION.labels(outcome).observe(elapsed)
         usage = completion.usage
         return Review(
             findings=findings,

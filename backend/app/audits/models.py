@@ -105,6 +105,15 @@ class Audit(AuditBase, table=True):
             text("id DESC"),
             postgresql_where=text("post_id IS NOT NULL"),
         ),
+        # A live stream's resume: a team's audits changed since an event.
+        Index("ix_audit_team_id_updated_at", "team_id", "updated_at"),
+        # A team's usage report: its completed audits by completion time.
+        Index(
+            "ix_audit_team_id_completed_at",
+            "team_id",
+            "completed_at",
+            postgresql_where=text("status = 'completed'"),
+        ),
         # The queue: due pending audits, and running ones whose lease may expire.
         Index(
             "ix_audit_run_after",
@@ -163,6 +172,11 @@ class Audit(AuditBase, table=True):
         sa_column=_enum_column(ReviewStatus.UNREVIEWED),
     )
     review_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The queuing request's W3C trace context (traceparent, tracestate), when
+    # tracing is on: the worker's span links back to it.
+    trace_context: dict[str, str] | None = Field(
+        default=None, sa_column=Column(JSONB, nullable=True)
+    )
     created_at: datetime | None = Field(default=None, sa_column=_database_time())
     updated_at: datetime | None = Field(default=None, sa_column=_database_time())
     completed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
@@ -267,6 +281,18 @@ class AuditPublic(AuditBase):
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
+
+
+class AuditChange(BaseModel):
+    """An audit's state as a live stream sends it, whenever it changes."""
+
+    model_config = RESPONSE
+
+    id: UUID
+    status: AuditStatus
+    attempts: int
+    review_status: ReviewStatus
+    updated_at: datetime
 
 
 class AuditEnvelope(BaseModel):

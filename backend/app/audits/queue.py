@@ -45,6 +45,9 @@ class Claim:
     post_id: UUID | None
     include_replies: bool
     content: str | None
+    # The audit's lease had expired: another worker died or stalled holding it.
+    taken_over: bool
+    trace_context: dict[str, str] | None
 
 
 def _seconds(name: str) -> Any:
@@ -65,7 +68,7 @@ def _held() -> list[Any]:
 
 
 _DUE = (
-    select(col(Audit.id))
+    select(col(Audit.id), col(Audit.status))
     .where(
         or_(
             and_(_is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()),
@@ -84,7 +87,7 @@ _DUE = (
 )
 _CLAIM = compile_query(
     update(Audit)
-    .where(col(Audit.id).in_(select(_DUE.c.id)))
+    .where(col(Audit.id) == _DUE.c.id)
     .values(
         status=AuditStatus.RUNNING,
         attempts=col(Audit.attempts) + 1,
@@ -100,6 +103,9 @@ _CLAIM = compile_query(
         col(Audit.post_id),
         col(Audit.include_replies),
         col(Audit.content),
+        # The row as it was before this UPDATE, through the CTE.
+        (_DUE.c.status == AuditStatus.RUNNING.value).label("taken_over"),
+        col(Audit.trace_context),
     )
 )
 # Leases that expired with no attempt left: their audits fail instead of waiting.
@@ -288,6 +294,55 @@ async def release(session: Session, claim: Claim) -> bool:
 
 
 _NOTIFY = compile_query(select(func.pg_notify(AUDIT_CHANNEL, "")))
+
+
+@dataclass(frozen=True)
+class Depth:
+    """The queue as one scrape sees it."""
+
+    by_status: dict[AuditStatus, int]
+    live_leases: int
+    expired_leases: int
+    oldest_due_seconds: float
+
+
+_DEPTH = compile_query(
+    select(
+        *(
+            func.count().filter(_is(status)).label(status.value)
+            for status in AuditStatus
+        ),
+        func.count()
+        .filter(_is(AuditStatus.RUNNING), col(Audit.lease_expires_at) >= func.now())
+        .label("live_leases"),
+        func.count()
+        .filter(_is(AuditStatus.RUNNING), col(Audit.lease_expires_at) < func.now())
+        .label("expired_leases"),
+        # How long the longest-waiting due audit has waited; one in backoff is
+        # not late, so the wait counts from when it became due.
+        func.coalesce(
+            func.extract(
+                "epoch",
+                func.now()
+                - func.min(col(Audit.run_after)).filter(
+                    _is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()
+                ),
+            ),
+            0,
+        ).label("oldest_due_seconds"),
+    )
+)
+
+
+async def depth(session: Session) -> Depth:
+    row = await session.one_or_none(_DEPTH)
+    assert row is not None
+    return Depth(
+        by_status={status: row[status.value] for status in AuditStatus},
+        live_leases=row["live_leases"],
+        expired_leases=row["expired_leases"],
+        oldest_due_seconds=float(row["oldest_due_seconds"]),
+    )
 
 
 async def notify_workers(session: Session) -> None:

@@ -5,9 +5,11 @@ from itertools import product
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     bindparam,
     case,
+    cast,
     delete,
     exists,
     func,
@@ -42,6 +44,7 @@ INSERTED = (
     "content",
     "idempotency_key",
     "request_hash",
+    "trace_context",
 )
 
 
@@ -146,6 +149,27 @@ def _listing(status: bool, post: bool, review_status: bool) -> PageQueries:
             page.c.created_at.desc(), page.c.id.desc()
         ),
     )
+
+
+# A resumed stream gets the current state of at most this many audits, the most
+# recently changed.
+REPLAY_LIMIT = 100
+EVENT_ID = cast(
+    func.extract("epoch", col(Audit.updated_at)) * 1_000_000, BigInteger
+).label("event_id")
+CHANGED_SINCE = compile_query(
+    select(
+        col(Audit.id),
+        col(Audit.status),
+        col(Audit.attempts),
+        col(Audit.review_status),
+        col(Audit.updated_at),
+        EVENT_ID,
+    )
+    .where(*_mine(audit_id=False), col(Audit.updated_at) > bindparam("changed_after"))
+    .order_by(col(Audit.updated_at).desc(), col(Audit.id).desc())
+    .limit(REPLAY_LIMIT)
+)
 
 
 # By (status, post, review status): every filter combination.

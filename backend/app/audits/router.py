@@ -1,10 +1,13 @@
+from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.audits import service
 from app.audits.dependencies import AiConfiguredDep, AuditIdDep
+from app.audits.events import AuditEvents, Change
 from app.audits.exceptions import (
     AiNotConfigured,
     AuditConflict,
@@ -12,6 +15,7 @@ from app.audits.exceptions import (
     IdempotencyKeyReused,
 )
 from app.audits.models import (
+    AuditChange,
     AuditCreate,
     AuditEnvelope,
     AuditPage,
@@ -19,6 +23,7 @@ from app.audits.models import (
     AuditUpdate,
     ReviewStatus,
 )
+from app.core.config import SettingsDep
 from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
@@ -50,6 +55,11 @@ IdempotencyKey = Annotated[
     ),
 ]
 REPLAYED_HEADER = "Idempotent-Replayed"
+# Event ids are microseconds since 1970: up to the last moment of year 9999.
+MAX_EVENT_ID = 253_402_300_799_999_999
+EventId = Annotated[int | None, Query(ge=0, le=MAX_EVENT_ID)]
+# How long a browser waits before reconnecting a dropped stream.
+RECONNECT_MS = 2000
 
 
 @router.post(
@@ -93,6 +103,71 @@ async def list_audits(
         status=status,
         post_id=post_id,
         review_status=review_status,
+    )
+
+
+class EventStream(EventSourceResponse):
+    # As a class attribute, so the OpenAPI document gives the route this media type.
+    media_type = "text/event-stream"
+
+
+def _event(change: Change) -> ServerSentEvent:
+    return ServerSentEvent(
+        data=change.audit.model_dump_json(),
+        event="deleted" if change.deleted else "audit",
+        id=str(change.event_id),
+    )
+
+
+@router.get(
+    "/events",
+    response_class=EventStream,
+    summary="Stream the team's audit changes as server-sent events",
+    responses={
+        200: {
+            "description": "`audit` events (and `deleted` ones), each an AuditChange "
+            "with the change's id; comments as heartbeats",
+            # The schema of each event's data; its media type is the route's.
+            "model": AuditChange,
+        }
+    },
+)
+async def stream_audit_events(
+    request: Request,
+    key: TeamKeyDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    since: Annotated[
+        EventId,
+        Query(
+            description="Resume after this event id (when the client "
+            "cannot send Last-Event-ID)"
+        ),
+    ] = None,
+    last_event_id: Annotated[
+        int | None,
+        Header(
+            alias="Last-Event-ID",
+            ge=0,
+            le=MAX_EVENT_ID,
+            description="Resume after this event id: what a browser sends when it "
+            "reconnects",
+        ),
+    ] = None,
+) -> EventStream:
+    hub: AuditEvents = request.app.state.audit_events
+    after = last_event_id if last_event_id is not None else since
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        yield ServerSentEvent(retry=RECONNECT_MS, comment="audit changes")
+        async for change in service.audit_changes(session, key, hub, after):
+            yield _event(change)
+
+    return EventStream(
+        events(),
+        ping=settings.events_heartbeat_seconds,
+        # no-transform: a compressing proxy (Next.js's) would otherwise buffer it.
+        headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"},
     )
 
 

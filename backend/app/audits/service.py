@@ -3,12 +3,16 @@ The statements are in `repository`; the worker's side is in `queue`."""
 
 import hashlib
 import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from app.audits import queue, repository
+from app.audits.events import END, AuditEvents, Change
 from app.audits.exceptions import AuditConflict, AuditNotFound, IdempotencyKeyReused
 from app.audits.models import (
+    AuditChange,
     AuditCreate,
     AuditPage,
     AuditPublic,
@@ -16,6 +20,7 @@ from app.audits.models import (
     AuditUpdate,
     ReviewStatus,
 )
+from app.core import tracing
 from app.core.db import Session
 from app.core.metrics import AUDITS
 from app.core.models import new_id
@@ -42,6 +47,7 @@ async def create_audit(
         "team_id": key.team_id,
         "idempotency_key": idempotency_key,
         "request_hash": request_hash(body) if idempotency_key else None,
+        "trace_context": tracing.current_context(),
     }
     statement = (
         repository.INSERT_TEXT if body.post_id is None else repository.INSERT_FOR_POST
@@ -139,3 +145,40 @@ async def retry_audit(
 async def delete_audit(session: Session, key: AuthenticatedKey, audit_id: UUID) -> None:
     if await session.scalar(repository.DELETE, _target(key, audit_id)) is None:
         raise AuditNotFound(details={"audit_id": str(audit_id)})
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Transactions commit in another order than their clocks read: a change stamped a
+# moment before the last one a client saw may have been sent after it. Replaying
+# this far back covers it; a change seen twice is the same state twice.
+REPLAY_OVERLAP = timedelta(seconds=5)
+
+
+def event_time(event_id: int) -> datetime:
+    return EPOCH + timedelta(microseconds=event_id)
+
+
+async def audit_changes(
+    session: Session, key: AuthenticatedKey, hub: AuditEvents, after: int | None
+) -> AsyncIterator[Change]:
+    """The team's audit changes as they commit, after the current state of those
+    changed since event `after` (a resumed stream's Last-Event-ID). Subscribed
+    before the replay is read, so no change falls between the two."""
+    async with hub.subscribe(key.team_id) as stream:
+        if after is not None:
+            rows = await session.all(
+                repository.CHANGED_SINCE,
+                {
+                    "owner_team_id": key.team_id,
+                    "changed_after": event_time(after) - REPLAY_OVERLAP,
+                },
+            )
+            for row in reversed(rows):
+                yield Change(
+                    event_id=row["event_id"],
+                    team_id=key.team_id,
+                    deleted=False,
+                    audit=AuditChange.model_validate(dict(row)),
+                )
+        while (change := await stream.get()) is not END:
+            yield change

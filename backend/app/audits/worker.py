@@ -13,11 +13,19 @@ from app.ai.client import Reviewer
 from app.ai.exceptions import ModelCallFailed
 from app.audits import queue
 from app.audits.models import AuditStatus
+from app.core import tracing
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import AppError
 from app.core.logging import audit_id_var
-from app.core.metrics import AUDIT_ATTEMPTS, AUDITS
+from app.core.metrics import (
+    AUDIT_ATTEMPTS,
+    AUDITS,
+    LEASE_EXPIRIES,
+    LEASE_TAKEOVERS,
+    LEASES_LOST,
+)
+from app.core.tracing import untraced
 
 logger = logging.getLogger("app.audits.worker")
 
@@ -100,7 +108,9 @@ class Worker:
         if capacity <= 0:
             return
         try:
-            claims = await self._claim(capacity)
+            # Polled every second while idle: only the work on an audit is traced.
+            with untraced():
+                claims = await self._claim(capacity)
         except (OSError, PostgresError, AppError):
             logger.exception("could not claim audits")
             return
@@ -116,6 +126,7 @@ class Worker:
                 session, max_attempts=settings.audit_max_attempts
             ):
                 AUDITS.labels(AuditStatus.FAILED).inc()
+                LEASE_EXPIRIES.inc()
                 logger.warning("audit lost its worker", extra={"audit_id": audit_id})
             claims = await queue.claim(
                 session,
@@ -124,6 +135,9 @@ class Worker:
                 max_attempts=settings.audit_max_attempts,
             )
         AUDITS.labels(AuditStatus.RUNNING).inc(len(claims))
+        if taken_over := sum(claim.taken_over for claim in claims):
+            LEASE_EXPIRIES.inc(taken_over)
+            LEASE_TAKEOVERS.inc(taken_over)
         return claims
 
     def _finished(self, task: asyncio.Task[None]) -> None:
@@ -138,6 +152,14 @@ class Worker:
 
     async def _process(self, claim: queue.Claim) -> None:
         audit_id_var.set(str(claim.id))
+        with tracing.work_span(
+            "audit.review",
+            claim.trace_context,
+            **{"audit.id": str(claim.id), "audit.attempt": claim.attempts},
+        ):
+            await self._review(claim)
+
+    async def _review(self, claim: queue.Claim) -> None:
         try:
             async with self._database.read() as session:
                 reviewed = await queue.document(session, claim)
@@ -203,6 +225,7 @@ class Worker:
 
     def _count(self, written: bool, outcome: str, status: AuditStatus) -> None:
         if not written:
+            LEASES_LOST.inc()
             logger.warning("audit lease lost; outcome discarded")
             return
         AUDIT_ATTEMPTS.labels(outcome).inc()

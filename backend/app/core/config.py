@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from limits import parse_many
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
@@ -21,6 +29,30 @@ MIN_ADMIN_TOKEN_LENGTH = 32
 PLACEHOLDER_SECRETS = frozenset(
     {"change-me-to-a-long-random-admin-token-of-32-plus-chars"}
 )
+
+
+class ModelPrice(BaseModel):
+    """A model's list price, in US dollars per million tokens."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prompt: float = Field(ge=0)
+    completion: float = Field(ge=0)
+
+
+# OpenAI's list prices for standard (uncached) tokens when this table was written;
+# MODEL_PRICES adds models (a local one at 0) or overrides these. A dated snapshot
+# (gpt-5-mini-2025-08-07) is priced as the longest name here that begins it.
+DEFAULT_MODEL_PRICES: dict[str, ModelPrice] = {
+    "gpt-5": ModelPrice(prompt=1.25, completion=10.0),
+    "gpt-5-mini": ModelPrice(prompt=0.25, completion=2.0),
+    "gpt-5-nano": ModelPrice(prompt=0.05, completion=0.4),
+    "gpt-4.1": ModelPrice(prompt=2.0, completion=8.0),
+    "gpt-4.1-mini": ModelPrice(prompt=0.4, completion=1.6),
+    "gpt-4.1-nano": ModelPrice(prompt=0.1, completion=0.4),
+    "gpt-4o": ModelPrice(prompt=2.5, completion=10.0),
+    "gpt-4o-mini": ModelPrice(prompt=0.15, completion=0.6),
+}
 
 
 class ConfigError(SystemExit):
@@ -75,6 +107,17 @@ class Settings(BaseSettings):
     audit_concurrency: int = Field(default=4, ge=1, le=64)
     # The API process runs a worker too, so one process is a whole system.
     audit_worker: bool = True
+    # Tracing is on when this is set: spans go there by OTLP over HTTP (the
+    # exporter reads the other OTEL_EXPORTER_OTLP_* variables itself).
+    otel_exporter_otlp_endpoint: str = ""
+    otel_service_name: str = ""
+    # Seconds between comments on an idle live stream, so proxies keep it open.
+    events_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
+    # JSON, e.g. {"llama3.1": {"prompt": 0, "completion": 0}}: merged over the
+    # default table, for the usage report's estimated cost.
+    model_prices: dict[str, ModelPrice] = Field(
+        default_factory=lambda: dict(DEFAULT_MODEL_PRICES)
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -140,6 +183,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_token_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("model_prices")
+    @classmethod
+    def _over_the_defaults(cls, value: dict[str, ModelPrice]) -> dict[str, ModelPrice]:
+        return {**DEFAULT_MODEL_PRICES, **value}
 
     @field_validator("data_dir")
     @classmethod

@@ -210,11 +210,16 @@ def _allowed_methods(request: Request, fallback: str) -> str:
     # The router names only the first route whose path matches; a path served by
     # several routes (GET and POST on one collection) allows all of their methods,
     # as the OpenAPI document lists them.
-    methods: set[str] = set()
+    # A path that a literal template names (`/audits/events`) is that template's
+    # alone, not also a value of a parameter (`/audits/{audit_id}`).
+    matching: dict[int, set[str]] = {}
     for template, operations in request.app.openapi()["paths"].items():
         pattern = re.sub(r"\{[^}/]+\}", "[^/]+", template)
         if re.fullmatch(pattern, request.url.path):
-            methods |= {method.upper() for method in operations}
+            matching.setdefault(template.count("{"), set()).update(
+                method.upper() for method in operations
+            )
+    methods = matching[min(matching)] if matching else set()
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods)) or fallback

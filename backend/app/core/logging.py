@@ -7,6 +7,8 @@ from typing import TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
+from app.core import tracing
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 # Set while a worker processes an audit: every line it logs names the audit.
 audit_id_var: ContextVar[str | None] = ContextVar("audit_id", default=None)
@@ -21,6 +23,7 @@ class RequestIdFilter(logging.Filter):
         audit_id = audit_id_var.get()
         if audit_id is not None:
             record.audit_id = audit_id
+        record.__dict__.update(tracing.log_ids())
         # uvicorn's terminal variant of the message, escape codes and all.
         record.__dict__.pop("color_message", None)
         return True

@@ -18,9 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
 from app.core.db import Database
+from app.core.listen import follow
 from app.core.models import utcnow
 from app.core.ratelimit import RateLimiter
 from app.teams import repository
@@ -28,9 +27,6 @@ from app.teams.models import AuthenticatedKey
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 FLUSH_INTERVAL_S = 5.0
-# A subscription that silently died (a half-open connection) is found within this.
-PING_INTERVAL_S = 5.0
-RECONNECT_DELAY_S = 1.0
 MAX_CACHED_KEYS = 10_000
 
 logger = logging.getLogger("app.auth")
@@ -54,34 +50,19 @@ class KeyCache:
     def clear(self, *_: object) -> None:
         self._keys.clear()
 
+    def _subscribed(self, up: bool) -> None:
+        # Invalidations missed while unsubscribed are covered by an empty cache.
+        self.clear()
+        self.subscribed = up
+
     async def follow_invalidations(self, database: Database) -> None:
         """Runs until cancelled: subscribed, or reconnecting after a loss."""
-        while True:
-            connection: asyncpg.Connection | None = None
-            try:
-                connection = await database.connect_one()
-                await connection.add_listener(repository.AUTH_CHANNEL, self.clear)
-                # Notifications missed while unsubscribed are covered by starting
-                # from an empty cache.
-                self.clear()
-                self.subscribed = True
-                while True:
-                    await asyncio.sleep(PING_INTERVAL_S)
-                    async with asyncio.timeout(PING_INTERVAL_S):
-                        await connection.execute("SELECT 1")
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                if self.subscribed:
-                    logger.warning(
-                        "key cache off: invalidations lost",
-                        extra={"error": type(error).__name__},
-                    )
-            finally:
-                self.subscribed = False
-                self.clear()
-                if connection is not None:
-                    with suppress(Exception):
-                        await connection.close(timeout=1)
-            await asyncio.sleep(RECONNECT_DELAY_S)
+        await follow(
+            database,
+            repository.AUTH_CHANNEL,
+            notified=self.clear,
+            subscribed=self._subscribed,
+        )
 
 
 class KeyUsage:

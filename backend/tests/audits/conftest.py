@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.core.db import Database
-from app.main import create_app
+from app.main import audit_worker, create_app
+from tests.audits.support import Worker
 from tests.support.factories import TeamWithKey, make_team
 from tests.support.model_server import ModelServer
 
@@ -62,3 +63,10 @@ async def queue_team(queue_database: Database) -> TeamWithKey:
 @pytest.fixture
 def queue_database_url(committed_database_url: str) -> str:
     return committed_database_url
+
+
+@pytest.fixture
+def worker(queue_database: Database, settings: Settings) -> Worker:
+    """Starts the in-process worker for the block it opens."""
+    on = settings.model_copy(update={"audit_worker": True})
+    return lambda: audit_worker(queue_database, on)

@@ -3,11 +3,15 @@
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
 
 from tests.support.factories import TeamWithKey
+
+# Starts the in-process worker for the block it opens (the `worker` fixture).
+Worker = Callable[[], AbstractAsyncContextManager[None]]
 
 
 async def create_audit(

@@ -1,6 +1,4 @@
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -8,8 +6,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.core.config import BACKEND_DIR
 from tests.support.probe import mount_probe
+from tests.support.processes import python_output
 
 
 @pytest.fixture
@@ -81,15 +79,7 @@ def test_multiprocess_mode_sums_every_worker(tmp_path: Path) -> None:
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
 
     def run(requests: int, action: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-c", WORKER, str(requests), action],
-            env=env,
-            cwd=BACKEND_DIR,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
+        return python_output(WORKER, str(requests), action, env=env)
 
     run(2, "quiet")
     run(3, "quiet")

@@ -27,4 +27,6 @@ export const apiEnv: Record<string, string> = {
   OPENAI_BASE_URL: `http://127.0.0.1:${MODEL_PORT}/v1`,
   OPENAI_MODEL: "test-model",
   AUDIT_POLL_SECONDS: "0.2",
+  // The usage page's estimated cost: $1 per million prompt tokens, $4 per million completion.
+  MODEL_PRICES: JSON.stringify({ "test-model": { prompt: 1, completion: 4 } }),
 };

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditData, CreateAuditErrors, CreateAuditResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, DeleteAuditData, DeleteAuditErrors, DeleteAuditResponses, DeletePostData, DeletePostErrors, DeletePostResponses, GetAuditData, GetAuditErrors, GetAuditResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPostData, GetPostErrors, GetPostResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditsData, ListAuditsErrors, ListAuditsResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, RetryAuditData, RetryAuditErrors, RetryAuditResponses, ReviewAuditData, ReviewAuditErrors, ReviewAuditResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses } from './types.gen';
+import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditData, CreateAuditErrors, CreateAuditResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, DeleteAuditData, DeleteAuditErrors, DeleteAuditResponses, DeletePostData, DeletePostErrors, DeletePostResponses, GetAuditData, GetAuditErrors, GetAuditResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPostData, GetPostErrors, GetPostResponses, GetTeamUsageData, GetTeamUsageErrors, GetTeamUsageResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditsData, ListAuditsErrors, ListAuditsResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, RetryAuditData, RetryAuditErrors, RetryAuditResponses, ReviewAuditData, ReviewAuditErrors, ReviewAuditResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, StreamAuditEventsData, StreamAuditEventsErrors, StreamAuditEventsResponse, StreamAuditEventsResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -87,6 +87,15 @@ export const createAudit = <ThrowOnError extends boolean = false>(options: Optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Stream the team's audit changes as server-sent events
+ */
+export const streamAuditEvents = <ThrowOnError extends boolean = false>(options: Options<StreamAuditEventsData, ThrowOnError, StreamAuditEventsResponse>) => (options.client ?? client).sse.get<StreamAuditEventsResponses, StreamAuditEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/audits/events',
+    ...options
 });
 
 /**
@@ -179,6 +188,15 @@ export const createApiKey = <ThrowOnError extends boolean = false>(options: Opti
 export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/api-keys/{key_id}',
+    ...options
+});
+
+/**
+ * A team's model tokens and estimated cost per day and model
+ */
+export const getTeamUsage = <ThrowOnError extends boolean = false>(options: Options<GetTeamUsageData, ThrowOnError>) => (options.client ?? client).get<GetTeamUsageResponses, GetTeamUsageErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/usage',
     ...options
 });
 

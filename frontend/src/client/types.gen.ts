@@ -74,6 +74,28 @@ export type ApiKeyPublic = {
 };
 
 /**
+ * AuditChange
+ *
+ * An audit's state as a live stream sends it, whenever it changes.
+ */
+export type AuditChange = {
+    /**
+     * Id
+     */
+    id: string;
+    status: AuditStatus;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    review_status: ReviewStatus;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * AuditCreate
  *
  * What to review: exactly one of post_id and content; include_replies goes
@@ -387,6 +409,40 @@ export type Liveness = {
 };
 
 /**
+ * ModelUsage
+ */
+export type ModelUsage = {
+    /**
+     * Audits
+     *
+     * Completed audits
+     */
+    audits: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Estimated Cost Usd
+     *
+     * At the configured price; null when the model has none
+     */
+    estimated_cost_usd: number | null;
+};
+
+/**
  * PostCreate
  */
 export type PostCreate = {
@@ -482,6 +538,36 @@ export type PostPublic = {
 };
 
 /**
+ * PricedTotals
+ */
+export type PricedTotals = {
+    /**
+     * Audits
+     *
+     * Completed audits
+     */
+    audits: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Estimated Cost Usd
+     *
+     * Of the models that have a price; see unpriced_models
+     */
+    estimated_cost_usd: number;
+};
+
+/**
  * ReviewStatus
  */
 export type ReviewStatus = 'unreviewed' | 'accepted' | 'dismissed';
@@ -555,6 +641,50 @@ export type TeamPublic = {
 };
 
 /**
+ * TeamUsage
+ *
+ * Tokens and estimated cost of a team's completed audits, by the UTC day they
+ * completed on.
+ */
+export type TeamUsage = {
+    /**
+     * Team
+     */
+    team: string;
+    /**
+     * From Date
+     *
+     * First day included (UTC)
+     */
+    from_date: string;
+    /**
+     * To Date
+     *
+     * Last day included (UTC)
+     */
+    to_date: string;
+    /**
+     * Days
+     *
+     * Days with usage, oldest first
+     */
+    days: Array<UsageDay>;
+    /**
+     * Models
+     *
+     * The range's usage by model
+     */
+    models: Array<ModelUsage>;
+    totals: PricedTotals;
+    /**
+     * Unpriced Models
+     *
+     * Models used in the range with no configured price
+     */
+    unpriced_models: Array<string>;
+};
+
+/**
  * TokenUsage
  */
 export type TokenUsage = {
@@ -570,6 +700,48 @@ export type TokenUsage = {
      * Total Tokens
      */
     total_tokens: number;
+};
+
+/**
+ * UsageDay
+ *
+ * One model's usage on one UTC day.
+ */
+export type UsageDay = {
+    /**
+     * Audits
+     *
+     * Completed audits
+     */
+    audits: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Model
+     *
+     * The model as it named itself in its answers
+     */
+    model: string;
+    /**
+     * Estimated Cost Usd
+     *
+     * At the configured price; null when the model has none
+     */
+    estimated_cost_usd: number | null;
 };
 
 /**
@@ -1069,6 +1241,71 @@ export type CreateAuditResponses = {
 };
 
 export type CreateAuditResponse = CreateAuditResponses[keyof CreateAuditResponses];
+
+export type StreamAuditEventsData = {
+    body?: never;
+    headers?: {
+        /**
+         * Last-Event-Id
+         *
+         * Resume after this event id: what a browser sends when it reconnects
+         */
+        'Last-Event-ID'?: number | null;
+    };
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: {
+        /**
+         * Since
+         *
+         * Resume after this event id (when the client cannot send Last-Event-ID)
+         */
+        since?: number | null;
+    };
+    url: '/v1/teams/{team}/audits/events';
+};
+
+export type StreamAuditEventsErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type StreamAuditEventsError = StreamAuditEventsErrors[keyof StreamAuditEventsErrors];
+
+export type StreamAuditEventsResponses = {
+    /**
+     * `audit` events (and `deleted` ones), each an AuditChange with the change's id; comments as heartbeats
+     */
+    200: AuditChange;
+};
+
+export type StreamAuditEventsResponse = StreamAuditEventsResponses[keyof StreamAuditEventsResponses];
 
 export type DeleteAuditData = {
     body?: never;
@@ -1618,6 +1855,69 @@ export type RevokeApiKeyResponses = {
 };
 
 export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
+
+export type GetTeamUsageData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: {
+        /**
+         * From
+         *
+         * First day (UTC), default 29 days before to
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Last day (UTC), default today
+         */
+        to?: string | null;
+    };
+    url: '/v1/teams/{team}/usage';
+};
+
+export type GetTeamUsageErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type GetTeamUsageError = GetTeamUsageErrors[keyof GetTeamUsageErrors];
+
+export type GetTeamUsageResponses = {
+    /**
+     * Successful Response
+     */
+    200: TeamUsage;
+};
+
+export type GetTeamUsageResponse = GetTeamUsageResponses[keyof GetTeamUsageResponses];
 
 export type GetHealthzData = {
     body?: never;

@@ -1,5 +1,5 @@
 import type { AuditPublic, Finding } from "@/client";
-import { AuditPoller } from "@/components/audit-poller";
+import { AuditLive } from "@/components/audit-live";
 import { TagList } from "@/components/tag-list";
 import { groupBySeverity, humanize } from "@/lib/format";
 
@@ -49,7 +49,7 @@ function Findings({ findings }: { findings: Finding[] }) {
   );
 }
 
-/** An audit in any state; while it is open, a poller brings the page up to date. */
+/** An audit in any state; while it is open, its live changes bring the page up to date. */
 export function AuditView({ team, audit }: { team: string; audit: AuditPublic }) {
   const open = audit.status === "pending" || audit.status === "running";
   return (
@@ -63,7 +63,14 @@ export function AuditView({ team, audit }: { team: string; audit: AuditPublic })
           {audit.error.message} (<code>{audit.error.code}</code>)
         </p>
       )}
-      {open && <AuditPoller team={team} auditId={audit.id} status={audit.status} />}
+      {open && (
+        <AuditLive
+          team={team}
+          auditId={audit.id}
+          status={audit.status}
+          updatedAt={audit.updated_at}
+        />
+      )}
       {audit.details && (
         <>
           <h3>Summary</h3>

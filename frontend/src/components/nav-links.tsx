@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/posts", label: "Posts" },
   { href: "/audits", label: "Audits" },
+  { href: "/usage", label: "Usage" },
 ];
 
 /** Marks the current section for screen readers (aria-current) and the eye alike. */
