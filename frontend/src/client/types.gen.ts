@@ -1279,6 +1279,10 @@ export type StreamAuditEventsErrors = {
      */
     403: ErrorResponse;
     /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
     422: ErrorResponse;
@@ -1890,6 +1894,10 @@ export type GetTeamUsageErrors = {
      * Forbidden: FORBIDDEN
      */
     403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
     /**
      * Unprocessable Entity: VALIDATION_ERROR
      */
