@@ -245,6 +245,11 @@ class Database:
                     if not _lost(connection):
                         raise
                     raise _unavailable(error) from None
+                except asyncpg.InternalClientError as error:
+                    # The server's word that it ended the connection can arrive
+                    # while a COMMIT is being sent; the protocol is then still
+                    # consuming that error and refuses the query.
+                    raise _unavailable(error) from None
         except _OUTAGES as error:
             raise _unavailable(error) from None
         finally:
