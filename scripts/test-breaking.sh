@@ -9,18 +9,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
 
-passed=0
-failed=0
-check() {
-  if "${@:2}"; then
-    echo "ok - $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL - $1"
-    sed "s/^/    /" "$work/out"
-    failed=$((failed + 1))
-  fi
-}
+CHECK_OUTPUT="$work/out"
+# shellcheck source=lib/checks.sh
+source "$root/scripts/lib/checks.sh"
 # Runs check-breaking from directory $1 with the rest as arguments; true when it
 # exits with $expected and its output has every line of $expect.
 run() {
@@ -75,5 +66,4 @@ expected=0 expect="breaking changes accepted
 nobody calls getLegacy"
 check "the Breaking-API trailer accepts it" run "$clone"
 
-echo "test-breaking: $passed passed, $failed failed"
-[[ $failed == 0 ]]
+report test-breaking

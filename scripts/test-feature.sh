@@ -12,17 +12,8 @@ git ls-files -z --cached --others --exclude-standard \
   | while IFS= read -r -d '' path; do [[ -e $path ]] && printf '%s\0' "$path"; done \
   | tar --null -T - -cf - | tar -xf - -C "$copy"
 
-passed=0
-failed=0
-check() {
-  if "${@:2}"; then
-    echo "ok - $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL - $1"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=lib/checks.sh
+source "$root/scripts/lib/checks.sh"
 
 gate() {
   (cd "$copy/backend" && "$python" -m pytest tests/contract/test_contracts.py \
@@ -45,5 +36,4 @@ sed -i -e 's|/v1/teams/{team}/replace-me:|/v1/teams/{team}/posts:|' \
   -e 's|operationId: replaceMe|operationId: listPosts|' "$contract"
 check "the contract gate passes once the contract states an operation the API serves" passes
 
-echo "test-feature: $passed passed, $failed failed"
-[[ $failed == 0 ]]
+report test-feature
