@@ -208,7 +208,8 @@ def create_key(
     """Create an API key for a team and print it."""
 
     async def create(session: Session) -> str:
-        _, raw_key = await teams.create_api_key(session, team, name)
+        found = await teams.get_team(session, team)
+        _, raw_key = await teams.insert_key(session, found.id, name)
         return raw_key
 
     _print_key(_in_transaction(create))
@@ -219,7 +220,8 @@ def list_keys(team: str) -> None:
     """List a team's API keys (never the keys themselves)."""
 
     async def collect(session: Session) -> list[ApiKeyPublic]:
-        return await teams.list_api_keys(session, team)
+        found = await teams.get_team(session, team)
+        return await teams.list_api_keys(session, found.id)
 
     for key in _in_transaction(collect):
         state = (
@@ -234,7 +236,8 @@ def revoke_key(team: str, key_id: str) -> None:
     """Revoke an API key; it is refused from the next request on."""
 
     async def revoke(session: Session) -> None:
-        await teams.revoke_api_key(session, team, parse_id(key_id, ApiKeyNotFound))
+        found = await teams.get_team(session, team)
+        await teams.revoke_api_key(session, found.id, parse_id(key_id, ApiKeyNotFound))
 
     _in_transaction(revoke)
     typer.echo(f"revoked {key_id}")

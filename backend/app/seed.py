@@ -2,11 +2,12 @@
 
 from app.core.db import Session
 from app.core.pagination import PageParams
+from app.people.dependencies import KEY_ROLE
+from app.people.models import Caller
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
 from app.teams.exceptions import TeamNotFound
-from app.teams.models import AuthenticatedKey
 
 DEMO_TEAM = "demo"
 
@@ -44,7 +45,7 @@ async def seed_demo(session: Session) -> str:
         team = await teams.get_team(session, DEMO_TEAM)
     except TeamNotFound:
         team, raw_key = await teams.create_team(session, DEMO_TEAM)
-        key = AuthenticatedKey(id=team.id, team_id=team.id, team_name=team.name)
+        key = Caller(team.id, team.name, KEY_ROLE)
         for author, content, tags, replies in THREADS:
             thread = await posts.create_post(
                 session,
@@ -62,5 +63,5 @@ async def seed_demo(session: Session) -> str:
                     ),
                 )
         return raw_key
-    _, raw_key = await teams.create_api_key(session, team.name, "demo")
+    _, raw_key = await teams.insert_key(session, team.id, "demo")
     return raw_key

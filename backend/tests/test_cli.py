@@ -13,7 +13,7 @@ import pytest
 from app.core import migrate
 from app.core.config import BACKEND_DIR
 from app.core.db import asyncpg_dsn
-from app.teams.service import hash_key
+from app.core.tokens import hash_token
 
 KEY = re.compile(r"API key \(shown once, store it now\): (ln_\S+)")
 
@@ -56,7 +56,7 @@ async def test_create_team_prints_a_key_that_is_stored_only_as_a_hash(
         "SELECT k.key_hash, k.prefix, t.name "
         "FROM api_key k JOIN team t ON t.id = k.team_id",
     )
-    assert row["key_hash"] == hash_key(raw_key)
+    assert row["key_hash"] == hash_token(raw_key)
     assert row["prefix"] == raw_key[:11]
     assert row["name"] == "acme"
 
@@ -83,7 +83,7 @@ async def test_keys_can_be_created_listed_and_revoked(cli_database: str) -> None
     [row] = await fetch(
         cli_database,
         "SELECT revoked_at FROM api_key WHERE key_hash = $1",
-        hash_key(raw_key),
+        hash_token(raw_key),
     )
     assert row["revoked_at"] is not None
     again = looped(cli_database, "revoke-key", "acme", key_id)
