@@ -26,6 +26,15 @@ from app.core.openapi import operation_id, type_error_codes
 from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
 from app.people import repository as people_repository
+from app.people.router import (
+    admin_router as users_router,
+)
+from app.people.router import (
+    auth_router,
+    invitations_router,
+    me_router,
+    members_router,
+)
 from app.posts.router import router as posts_router
 from app.teams.authentication import Authentication, UseRecorder
 from app.teams.router import router as teams_router
@@ -155,6 +164,11 @@ def create_app(
         audits_router,
         teams_router,
         team_router,
+        members_router,
+        auth_router,
+        me_router,
+        invitations_router,
+        users_router,
         usage_router,
         health_router,
     ):

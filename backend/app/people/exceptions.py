@@ -85,3 +85,9 @@ class DisplayNameRequired(AppError):
     status_code = 422
     code = "VALIDATION_ERROR"
     message = "display_name is required to create an account"
+
+
+class PasswordTooShort(AppError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+    message = "A new account's password needs at least 10 characters"

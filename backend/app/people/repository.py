@@ -134,6 +134,14 @@ MEMBERS = compile_query(
     .where(col(Membership.team_id) == bindparam("owner_team_id"))
     .order_by(col(Membership.created_at), col(User.id))
 )
+MEMBER_BY_EMAIL = compile_query(
+    select(col(User.id))
+    .join(Membership, col(Membership.user_id) == col(User.id))
+    .where(
+        col(Membership.team_id) == bindparam("owner_team_id"),
+        col(User.email) == bindparam("email"),
+    )
+)
 # Joining twice keeps the first role: an invitation never lowers one.
 INSERT_MEMBERSHIP = compile_query(
     insert(Membership).on_conflict_do_nothing(),

@@ -47,13 +47,13 @@ async def count_request(request: Request, identity: str) -> None:
         set_response_headers(request, state.headers())
 
 
-def _client_identity(request: Request) -> str:
+def client_identity(request: Request) -> str:
     return f"address:{request.client.host if request.client else 'unknown'}"
 
 
 async def refuse(request: Request) -> Unauthorized:
     # Failed attempts are limited per address, so guessing keys is throttled too.
-    await count_request(request, _client_identity(request))
+    await count_request(request, client_identity(request))
     return Unauthorized()
 
 
@@ -66,7 +66,7 @@ async def authenticate(request: Request, token: str) -> AuthenticatedKey:
     key = auth.keys.get(key_hash)
     if key is None:
         # An address over its failed-attempt limit costs the database nothing.
-        await auth.limiter.ensure_allowed(_client_identity(request))
+        await auth.limiter.ensure_allowed(client_identity(request))
         async with _database(request).read() as session:
             key = await service.find_active_key(session, key_hash)
         if key is None:
@@ -88,7 +88,7 @@ async def require_admin(
     if token and hmac.compare_digest(token.encode(), expected.encode()):
         await count_request(request, "admin")
         return
-    await count_request(request, _client_identity(request))
+    await count_request(request, client_identity(request))
     if token.startswith(KEY_PREFIX):
         async with _database(request).read() as session:
             if await service.find_active_key(session, hash_token(token)):

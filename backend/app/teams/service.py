@@ -45,13 +45,17 @@ async def insert_key(
     return repository.KEY.load(row), raw_key
 
 
-async def create_team(session: Session, name: str) -> tuple[TeamPublic, str]:
-    """The team and its first key, `default`."""
+async def insert_team(session: Session, name: str) -> TeamPublic:
     values = {"id": new_id(), "name": name, "created_at": utcnow()}
     row = await session.one_or_none(repository.INSERT_TEAM, values)
     if row is None:
         raise TeamNameTaken(details={"name": name})
-    team = repository.TEAM.load(row)
+    return repository.TEAM.load(row)
+
+
+async def create_team(session: Session, name: str) -> tuple[TeamPublic, str]:
+    """The team and its first key, `default`."""
+    team = await insert_team(session, name)
     _, raw_key = await insert_key(session, team.id, "default")
     return team, raw_key
 
