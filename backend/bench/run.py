@@ -49,7 +49,8 @@ from app.core.db import (
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
-from app.teams.models import AuthenticatedKey
+from app.people.dependencies import KEY_ROLE
+from app.people.models import Caller
 from tests.support.live_server import free_port
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "100"))
@@ -198,7 +199,7 @@ async def prepare(url: str, settings: Any) -> dict[str, Operation]:
 async def _fill(session: Session) -> tuple[str, str, str]:
     name = f"bench-{uuid4().hex[:8]}"
     team, raw_key = await teams.create_team(session, name)
-    key = AuthenticatedKey(team.id, team.id, name)
+    key = Caller(team.id, name, KEY_ROLE)
     thread_id = ""
     for i in range(THREADS):
         thread = await posts.create_post(

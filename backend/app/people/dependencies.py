@@ -7,7 +7,6 @@ beyond the role (delete one's own post) is the service's rule."""
 import hmac
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from inspect import Parameter, Signature
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -16,13 +15,13 @@ from fastapi.security import HTTPBearer
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import SERVER_ERRORS, RateLimited, ValidationFailed
+from app.core.openapi import accepts, bearer_token
 from app.core.tokens import KEY_PREFIX, SESSION_PREFIX, hash_token
 from app.people import repository
 from app.people.exceptions import PersonRequired, RoleRequired
 from app.people.models import Caller, Person, Role
 from app.teams import service as teams
 from app.teams.dependencies import (
-    Credentials,
     admin_scheme,
     authenticate,
     count_request,
@@ -79,15 +78,10 @@ async def _session(
     return person, row
 
 
-def _token(credentials: Credentials) -> str:
-    return credentials.credentials if credentials else ""
-
-
-async def current_person(
-    request: Request, credentials: Annotated[Credentials, Depends(session_scheme)]
-) -> Person:
+@accepts(session_scheme)
+async def current_person(request: Request) -> Person:
     """The signed-in person; a team key is no person."""
-    token = _token(credentials)
+    token = bearer_token(request)
     if token.startswith(KEY_PREFIX):
         await authenticate(request, token)
         raise PersonRequired()
@@ -132,15 +126,14 @@ async def _caller(
 
 def member_of(
     needed: Role = Role.MEMBER, *, keys: bool = True, operator: bool = False
-) -> Callable[..., Awaitable[Caller]]:
+) -> Callable[[Request, str], Awaitable[Caller]]:
     """A dependency for a team route: the caller, acting with at least `needed`.
     `keys` lets a team API key in; `operator` lets the ADMIN_TOKEN in as owner."""
 
-    async def dependency(request: Request, team: str, **schemes: Credentials) -> Caller:
-        # Every scheme reads the same Authorization header; they are listed so
-        # the OpenAPI document names each credential the route accepts.
-        token = _token(next(iter(schemes.values())))
-        caller = await _caller(request, team, token, keys=keys, operator=operator)
+    async def dependency(request: Request, team: str) -> Caller:
+        caller = await _caller(
+            request, team, bearer_token(request), keys=keys, operator=operator
+        )
         if not caller.role.covers(needed):
             raise RoleRequired(details={"needed": needed.value})
         return caller
@@ -150,22 +143,7 @@ def member_of(
         schemes.append(team_key_scheme)
     if operator:
         schemes.append(admin_scheme)
-    dependency.__signature__ = Signature(  # type: ignore[attr-defined]
-        [
-            Parameter("request", Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
-            Parameter("team", Parameter.POSITIONAL_OR_KEYWORD, annotation=str),
-            *(
-                Parameter(
-                    f"credentials_{scheme.scheme_name.lower()}",
-                    Parameter.KEYWORD_ONLY,
-                    annotation=Annotated[Credentials, Depends(scheme)],
-                )
-                for scheme in schemes
-            ),
-        ],
-        return_annotation=Caller,
-    )
-    return dependency
+    return accepts(*schemes)(dependency)
 
 
 MemberDep = Annotated[Caller, Depends(member_of(Role.MEMBER))]
