@@ -46,11 +46,10 @@ from app.core.db import (
     resolve_database_url,
     stop_embedded,
 )
+from app.people.models import KEY_ROLE, Caller
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
-from app.people.dependencies import KEY_ROLE
-from app.people.models import Caller
 from tests.support.live_server import free_port
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "100"))

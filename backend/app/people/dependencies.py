@@ -19,7 +19,7 @@ from app.core.openapi import accepts, bearer_token
 from app.core.tokens import KEY_PREFIX, SESSION_PREFIX, hash_token
 from app.people import repository
 from app.people.exceptions import PersonRequired, RoleRequired
-from app.people.models import Caller, Person, Role
+from app.people.models import KEY_ROLE, Caller, Person, Role
 from app.teams import service as teams
 from app.teams.dependencies import (
     admin_scheme,
@@ -35,10 +35,6 @@ session_scheme = HTTPBearer(
     scheme_name="Session",
     description="A person's session token from sign-in: `Authorization: Bearer ls_...`",
 )
-
-# A team key acts for the whole team as an admin of its content (it may delete
-# any post, as keys always could), never in the place of a person.
-KEY_ROLE = Role.ADMIN
 
 
 def _settings(request: Request) -> Settings:

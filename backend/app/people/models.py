@@ -41,6 +41,9 @@ class Role(StrEnum):
 
 
 _RANKS = {Role.MEMBER: 0, Role.ADMIN: 1, Role.OWNER: 2}
+# A team key acts for the whole team as an admin of its content (it may delete
+# any post, as keys always could), never in the place of a person.
+KEY_ROLE = Role.ADMIN
 
 
 def _time(*, nullable: bool = False) -> Column[datetime]:
