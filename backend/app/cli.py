@@ -82,10 +82,7 @@ def _print_key(raw_key: str) -> None:
 
 def _print_seed(seeded: DemoSeed) -> None:
     if seeded.owner_password is not None:
-        typer.echo(
-            f"Demo owner: {DEMO_OWNER} / {seeded.owner_password} (shown once; "
-            "sign in to the web app with it)"
-        )
+        typer.echo(f"Demo owner: {DEMO_OWNER} / {seeded.owner_password} (shown once)")
     _print_key(seeded.key)
 
 
