@@ -25,7 +25,9 @@ from app.core.db import Database, Session, resolve_database_url, stop_embedded
 from app.core.errors import AppError
 from app.core.logging import configure_logging
 from app.core.models import parse_id
-from app.seed import DEMO_TEAM, is_empty, seed_demo
+from app.people import service as people
+from app.people.models import AdminUserCreate
+from app.seed import DEMO_OWNER, DEMO_TEAM, DemoSeed, is_empty, seed_demo
 from app.teams import service as teams
 from app.teams.exceptions import ApiKeyNotFound
 from app.teams.models import ApiKeyPublic, TeamName
@@ -78,14 +80,20 @@ def _print_key(raw_key: str) -> None:
     typer.echo(f"API key (shown once, store it now): {raw_key}")
 
 
+def _print_seed(seeded: DemoSeed) -> None:
+    if seeded.owner_password is not None:
+        typer.echo(f"Demo owner: {DEMO_OWNER} / {seeded.owner_password} (shown once)")
+    _print_key(seeded.key)
+
+
 def _seed_if_empty() -> None:
-    async def seed(session: Session) -> str | None:
+    async def seed(session: Session) -> DemoSeed | None:
         return await seed_demo(session) if await is_empty(session) else None
 
-    raw_key = _in_transaction(seed)
-    if raw_key:
+    seeded = _in_transaction(seed)
+    if seeded:
         typer.echo(f"Created the '{DEMO_TEAM}' team with demo threads.")
-        _print_key(raw_key)
+        _print_seed(seeded)
 
 
 @cli.command()
@@ -185,7 +193,7 @@ def worker(
 @cli.command()
 def seed() -> None:
     """Create the demo team with threads (or a new demo key if it exists)."""
-    _print_key(_in_transaction(seed_demo))
+    _print_seed(_in_transaction(seed_demo))
 
 
 @cli.command("create-team")
@@ -201,6 +209,48 @@ def create_team(name: str) -> None:
     _print_key(_in_transaction(create))
 
 
+@cli.command("create-user")
+def create_user(
+    email: str,
+    owner_of: Annotated[
+        str | None, typer.Option(help="A team the user owns; created if missing")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Display name; default: the email's local part")
+    ] = None,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            show_default=False,
+            help="Prompted for when not given (also read from stdin)",
+        ),
+    ] = "",
+) -> None:
+    """Create an account, e.g. the first one: --owner-of makes it a team's owner."""
+
+    async def create(session: Session) -> str:
+        body = AdminUserCreate(
+            email=email,
+            display_name=name or email.partition("@")[0],
+            password=password,
+            owner_of=owner_of,
+        )
+        if body.owner_of is None:
+            user = await people.create_user(
+                session, body.email, body.display_name, body.password
+            )
+            return f"created {user.email}"
+        user, team = await people.create_owner(
+            session, body.email, body.display_name, body.password, body.owner_of
+        )
+        return f"created {user.email}, owner of {team.name}"
+
+    typer.echo(_in_transaction(create))
+
+
 @cli.command("create-key")
 def create_key(
     team: str, name: Annotated[str, typer.Option(help="A label")] = "cli"
@@ -208,7 +258,8 @@ def create_key(
     """Create an API key for a team and print it."""
 
     async def create(session: Session) -> str:
-        _, raw_key = await teams.create_api_key(session, team, name)
+        found = await teams.get_team(session, team)
+        _, raw_key = await teams.insert_key(session, found.id, name)
         return raw_key
 
     _print_key(_in_transaction(create))
@@ -219,7 +270,8 @@ def list_keys(team: str) -> None:
     """List a team's API keys (never the keys themselves)."""
 
     async def collect(session: Session) -> list[ApiKeyPublic]:
-        return await teams.list_api_keys(session, team)
+        found = await teams.get_team(session, team)
+        return await teams.list_api_keys(session, found.id)
 
     for key in _in_transaction(collect):
         state = (
@@ -234,7 +286,8 @@ def revoke_key(team: str, key_id: str) -> None:
     """Revoke an API key; it is refused from the next request on."""
 
     async def revoke(session: Session) -> None:
-        await teams.revoke_api_key(session, team, parse_id(key_id, ApiKeyNotFound))
+        found = await teams.get_team(session, team)
+        await teams.revoke_api_key(session, found.id, parse_id(key_id, ApiKeyNotFound))
 
     _in_transaction(revoke)
     typer.echo(f"revoked {key_id}")

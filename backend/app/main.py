@@ -25,9 +25,20 @@ from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.openapi import operation_id, type_error_codes
 from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
+from app.people import repository as people_repository
+from app.people.router import (
+    admin_router as users_router,
+)
+from app.people.router import (
+    auth_router,
+    invitations_router,
+    me_router,
+    members_router,
+)
 from app.posts.router import router as posts_router
-from app.teams.authentication import Authentication
+from app.teams.authentication import Authentication, UseRecorder
 from app.teams.router import router as teams_router
+from app.teams.router import team_router
 from app.usage.router import router as usage_router
 
 
@@ -89,7 +100,7 @@ def create_app(
     async def serving(database: Database) -> AsyncIterator[None]:
         jobs = [
             app.state.auth.keys.follow_invalidations(database),
-            app.state.auth.usage.flush_periodically(database),
+            app.state.auth.flush_periodically(database),
             app.state.audit_events.follow(database),
         ]
         async with background(jobs), audit_worker(database, settings):
@@ -124,7 +135,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.auth = Authentication(
-        RateLimiter(settings.rate_limit, settings.redis_url)
+        limiter=RateLimiter(settings.rate_limit, settings.redis_url),
+        sign_in_limiter=RateLimiter(settings.sign_in_limit, settings.redis_url),
+        sessions=UseRecorder(people_repository.RECORD_SESSION_USES),
     )
     app.state.audit_events = AuditEvents()
     if database is not None:
@@ -150,6 +163,12 @@ def create_app(
         posts_router,
         audits_router,
         teams_router,
+        team_router,
+        members_router,
+        auth_router,
+        me_router,
+        invitations_router,
+        users_router,
         usage_router,
         health_router,
     ):

@@ -1,14 +1,28 @@
-"""Demo data: a `demo` team with a few threads, replies and tags."""
+"""Demo data: a `demo` team with a few threads, replies and tags, and an owner
+account to sign in to the web app with."""
+
+import secrets
+from dataclasses import dataclass
 
 from app.core.db import Session
 from app.core.pagination import PageParams
+from app.people import service as people
+from app.people.models import KEY_ROLE, Caller, Role
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
 from app.teams.exceptions import TeamNotFound
-from app.teams.models import AuthenticatedKey
 
 DEMO_TEAM = "demo"
+DEMO_OWNER = "demo@example.com"
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    key: str
+    # The owner's password, when the owner was created by this seed.
+    owner_password: str | None = None
+
 
 THREADS: list[tuple[str, str, list[str], list[tuple[str, str]]]] = [
     (
@@ -37,14 +51,14 @@ async def is_empty(session: Session) -> bool:
     return (await teams.list_teams(session, PageParams(limit=1, offset=0))).total == 0
 
 
-async def seed_demo(session: Session) -> str:
-    """Creates the demo team and its threads, or only a new key when it exists
-    (keys cannot be shown again). Returns the new key."""
+async def seed_demo(session: Session) -> DemoSeed:
+    """Creates the demo team, its threads and its owner, or only a new key when
+    the team exists (keys and passwords cannot be shown again)."""
     try:
         team = await teams.get_team(session, DEMO_TEAM)
     except TeamNotFound:
         team, raw_key = await teams.create_team(session, DEMO_TEAM)
-        key = AuthenticatedKey(id=team.id, team_id=team.id, team_name=team.name)
+        key = Caller(team.id, team.name, KEY_ROLE)
         for author, content, tags, replies in THREADS:
             thread = await posts.create_post(
                 session,
@@ -61,6 +75,9 @@ async def seed_demo(session: Session) -> str:
                         parent_post_id=thread.id,
                     ),
                 )
-        return raw_key
-    _, raw_key = await teams.create_api_key(session, team.name, "demo")
-    return raw_key
+        password = secrets.token_urlsafe(12)
+        user = await people.create_user(session, DEMO_OWNER, "Demo Owner", password)
+        await people.join(session, team.id, user.id, Role.OWNER)
+        return DemoSeed(raw_key, password)
+    _, raw_key = await teams.insert_key(session, team.id, "demo")
+    return DemoSeed(raw_key)

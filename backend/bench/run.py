@@ -46,10 +46,10 @@ from app.core.db import (
     resolve_database_url,
     stop_embedded,
 )
+from app.people.models import KEY_ROLE, Caller
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
-from app.teams.models import AuthenticatedKey
 from tests.support.live_server import free_port
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "100"))
@@ -198,7 +198,7 @@ async def prepare(url: str, settings: Any) -> dict[str, Operation]:
 async def _fill(session: Session) -> tuple[str, str, str]:
     name = f"bench-{uuid4().hex[:8]}"
     team, raw_key = await teams.create_team(session, name)
-    key = AuthenticatedKey(team.id, team.id, name)
+    key = Caller(team.id, name, KEY_ROLE)
     thread_id = ""
     for i in range(THREADS):
         thread = await posts.create_post(

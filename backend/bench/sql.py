@@ -17,7 +17,7 @@ from starlette.requests import Request
 from uuid_utils.compat import uuid7
 
 from app.audits.queue import AUDIT_CHANNEL
-from app.teams.service import hash_key
+from app.core.tokens import hash_token
 
 AUTH = """
 SELECT k.id, k.team_id, t.name FROM api_key k JOIN team t ON t.id = k.team_id
@@ -75,7 +75,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 async def _key(connection: asyncpg.Connection, request: Request) -> asyncpg.Record:
     token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    key = await connection.fetchrow(AUTH, hash_key(token))
+    key = await connection.fetchrow(AUTH, hash_token(token))
     if key is None:
         raise HTTPException(401)
     return key

@@ -13,9 +13,11 @@ import pytest
 from app.core import migrate
 from app.core.config import BACKEND_DIR
 from app.core.db import asyncpg_dsn
-from app.teams.service import hash_key
+from app.core.tokens import hash_token
+from app.people.passwords import verify_password
 
 KEY = re.compile(r"API key \(shown once, store it now\): (ln_\S+)")
+DEMO_OWNER = re.compile(r"Demo owner: (\S+) / (\S+) \(shown once")
 
 
 @pytest.fixture
@@ -25,10 +27,17 @@ async def cli_database(empty_database_url: str) -> AsyncIterator[str]:
 
 
 def looped(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return looped_with_input(database_url, None, *args)
+
+
+def looped_with_input(
+    database_url: str, stdin: str | None, *args: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         cwd=BACKEND_DIR,
         env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"},
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
@@ -56,7 +65,7 @@ async def test_create_team_prints_a_key_that_is_stored_only_as_a_hash(
         "SELECT k.key_hash, k.prefix, t.name "
         "FROM api_key k JOIN team t ON t.id = k.team_id",
     )
-    assert row["key_hash"] == hash_key(raw_key)
+    assert row["key_hash"] == hash_token(raw_key)
     assert row["prefix"] == raw_key[:11]
     assert row["name"] == "acme"
 
@@ -83,7 +92,7 @@ async def test_keys_can_be_created_listed_and_revoked(cli_database: str) -> None
     [row] = await fetch(
         cli_database,
         "SELECT revoked_at FROM api_key WHERE key_hash = $1",
-        hash_key(raw_key),
+        hash_token(raw_key),
     )
     assert row["revoked_at"] is not None
     again = looped(cli_database, "revoke-key", "acme", key_id)
@@ -106,10 +115,52 @@ async def test_seed_creates_demo_threads_once_then_only_new_keys(
     assert len(threads) == 3 and len(posts) > len(threads)
     assert any(p["tags"] != "[]" for p in threads)
 
+    owner = DEMO_OWNER.search(first.stdout)
+    assert owner, first.stdout
+    assert await _signs_in(cli_database, owner.group(1), owner.group(2))
+
     second = looped(cli_database, "seed")
     assert KEY.search(second.stdout).group(1) != KEY.search(first.stdout).group(1)  # type: ignore[union-attr]
+    assert DEMO_OWNER.search(second.stdout) is None, "a password is shown once"
     assert len(await fetch(cli_database, "SELECT id FROM post")) == len(posts)
     assert len(await fetch(cli_database, "SELECT id FROM api_key")) == 2
+
+
+async def _signs_in(database_url: str, email: str, password: str) -> bool:
+    rows = await fetch(
+        database_url,
+        "SELECT u.password_hash, m.role FROM user_account u "
+        "JOIN membership m ON m.user_id = u.id JOIN team t ON t.id = m.team_id "
+        "WHERE u.email = $1 AND t.name = 'demo'",
+        email,
+    )
+    return (
+        len(rows) == 1
+        and rows[0]["role"] == "owner"
+        and await verify_password(password, rows[0]["password_hash"])
+    )
+
+
+def test_create_user_makes_the_first_owner(cli_database: str) -> None:
+    created = looped_with_input(
+        cli_database,
+        "a long passphrase\na long passphrase\n",
+        "create-user",
+        "Ada@Example.com",
+        "--owner-of",
+        "lab",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "created ada@example.com, owner of lab" in created.stdout
+    short = looped_with_input(cli_database, "short\nshort\n", "create-user", "b@x.io")
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    taken = looped_with_input(
+        cli_database,
+        "a long passphrase\na long passphrase\n",
+        "create-user",
+        "ada@example.com",
+    )
+    assert taken.returncode == 1 and "EMAIL_TAKEN" in taken.stderr
 
 
 def test_a_worker_without_ai_configured_says_how_to_configure_it(

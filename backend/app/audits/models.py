@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.ai.schemas import AuditFindings, TokenUsage
-from app.core.models import new_id
+from app.core.models import new_id, one_of
 from app.core.pagination import Page
 from app.core.schemas import REQUEST, RESPONSE, CleanStr, storable_text
 
@@ -47,13 +47,6 @@ class ReviewStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
-def _one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:
-    # Text with a CHECK rather than a PostgreSQL ENUM type: a new value later is a
-    # one-line migration.
-    values = ", ".join(f"'{member.value}'" for member in enum)
-    return CheckConstraint(f"{column} IN ({values})", name=column)
-
-
 def _database_time() -> Any:
     # The database's clock, the one the queue compares against on every host.
     return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
@@ -72,8 +65,8 @@ class AuditBase(SQLModel):
 
 class Audit(AuditBase, table=True):
     __table_args__ = (
-        _one_of("status", AuditStatus),
-        _one_of("review_status", ReviewStatus),
+        one_of("status", AuditStatus),
+        one_of("review_status", ReviewStatus),
         CheckConstraint(
             "(post_id IS NULL) <> (content IS NULL)", name="post_id_or_content"
         ),
@@ -172,6 +165,19 @@ class Audit(AuditBase, table=True):
         sa_column=_enum_column(ReviewStatus.UNREVIEWED),
     )
     review_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Who asked for the review and who reviewed it, when a person did.
+    requested_by_user_id: UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    reviewed_by_user_id: UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
     # The queuing request's W3C trace context (traceparent, tracestate), when
     # tracing is on: the worker's span links back to it.
     trace_context: dict[str, str] | None = Field(
@@ -278,6 +284,12 @@ class AuditPublic(AuditBase):
     )
     review_status: ReviewStatus
     review_note: str | None
+    requested_by_user_id: UUID | None = Field(
+        description="The person who asked for the audit; null for a team API key"
+    )
+    reviewed_by_user_id: UUID | None = Field(
+        description="The person who last reviewed it; null for a team API key"
+    )
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None

@@ -45,6 +45,7 @@ INSERTED = (
     "idempotency_key",
     "request_hash",
     "trace_context",
+    "requested_by_user_id",
 )
 
 
@@ -94,7 +95,7 @@ def _review(fields: tuple[str, ...]) -> Query:
         update(Audit)
         .where(*_mine(), col(Audit.status) == AuditStatus.COMPLETED)
         .values({name: bindparam(f"new_{name}") for name in fields})
-        .values(updated_at=func.now())
+        .values(updated_at=func.now(), reviewed_by_user_id=bindparam("reviewer_id"))
         .returning(*AUDIT.columns())
     )
 

@@ -27,10 +27,10 @@ from app.core.config import SettingsDep
 from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
+from app.people.dependencies import TEAM_ROUTE_ERRORS, AdminDep, MemberDep
 from app.posts.exceptions import PostNotFound
-from app.teams.dependencies import TEAM_ROUTE_ERRORS, TeamKeyDep
 
-# As with posts, the key is the first dependency: nothing is looked at, or revealed
+# As with posts, the caller is the first dependency: nothing is looked at, or revealed
 # by an error, before the caller is known to belong to the team.
 
 router = APIRouter(
@@ -73,13 +73,13 @@ RECONNECT_MS = 2000
 )
 async def create_audit(
     body: AuditCreate,
-    key: TeamKeyDep,
+    caller: MemberDep,
     session: SessionDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
     _: None = AiConfiguredDep,
 ) -> AuditEnvelope:
-    audit, replayed = await service.create_audit(session, key, body, idempotency_key)
+    audit, replayed = await service.create_audit(session, caller, body, idempotency_key)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return AuditEnvelope(audit=audit)
@@ -87,7 +87,7 @@ async def create_audit(
 
 @router.get("", response_model=AuditPage, summary="List a team's audits, newest first")
 async def list_audits(
-    key: TeamKeyDep,
+    caller: MemberDep,
     session: ReadSessionDep,
     page: AuditPageDep,
     status: Annotated[AuditStatus | None, Query(description="Only this status")] = None,
@@ -98,7 +98,7 @@ async def list_audits(
 ) -> AuditPage:
     return await service.list_audits(
         session,
-        key,
+        caller,
         page,
         status=status,
         post_id=post_id,
@@ -134,7 +134,7 @@ def _event(change: Change) -> ServerSentEvent:
 )
 async def stream_audit_events(
     request: Request,
-    key: TeamKeyDep,
+    caller: MemberDep,
     session: ReadSessionDep,
     settings: SettingsDep,
     since: Annotated[
@@ -160,7 +160,7 @@ async def stream_audit_events(
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         yield ServerSentEvent(retry=RECONNECT_MS, comment="audit changes")
-        async for change in service.audit_changes(session, key, hub, after):
+        async for change in service.audit_changes(session, caller, hub, after):
             yield _event(change)
 
     return EventStream(
@@ -178,9 +178,9 @@ async def stream_audit_events(
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def get_audit(
-    key: TeamKeyDep, audit_id: AuditIdDep, session: ReadSessionDep
+    caller: MemberDep, audit_id: AuditIdDep, session: ReadSessionDep
 ) -> AuditEnvelope:
-    return AuditEnvelope(audit=await service.get_audit(session, key, audit_id))
+    return AuditEnvelope(audit=await service.get_audit(session, caller, audit_id))
 
 
 @router.patch(
@@ -190,21 +190,23 @@ async def get_audit(
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound, AuditConflict),
 )
 async def review_audit(
-    body: AuditUpdate, key: TeamKeyDep, audit_id: AuditIdDep, session: SessionDep
+    body: AuditUpdate, caller: MemberDep, audit_id: AuditIdDep, session: SessionDep
 ) -> AuditEnvelope:
-    return AuditEnvelope(audit=await service.review_audit(session, key, audit_id, body))
+    return AuditEnvelope(
+        audit=await service.review_audit(session, caller, audit_id, body)
+    )
 
 
 @router.delete(
     "/{audit_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete an audit and its findings",
+    summary="Delete an audit and its findings (admins and team API keys)",
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def delete_audit(
-    key: TeamKeyDep, audit_id: AuditIdDep, session: OneStatementDep
+    caller: AdminDep, audit_id: AuditIdDep, session: OneStatementDep
 ) -> None:
-    await service.delete_audit(session, key, audit_id)
+    await service.delete_audit(session, caller, audit_id)
 
 
 @router.post(
@@ -217,9 +219,9 @@ async def delete_audit(
     ),
 )
 async def retry_audit(
-    key: TeamKeyDep,
+    caller: MemberDep,
     audit_id: AuditIdDep,
     session: SessionDep,
     _: None = AiConfiguredDep,
 ) -> AuditEnvelope:
-    return AuditEnvelope(audit=await service.retry_audit(session, key, audit_id))
+    return AuditEnvelope(audit=await service.retry_audit(session, caller, audit_id))

@@ -25,8 +25,8 @@ from app.core.db import Session
 from app.core.metrics import AUDITS
 from app.core.models import new_id
 from app.core.pagination import PageParams, fetch_page
+from app.people.models import Caller
 from app.posts.exceptions import PostNotFound
-from app.teams.models import AuthenticatedKey
 
 
 def request_hash(body: AuditCreate) -> str:
@@ -36,7 +36,7 @@ def request_hash(body: AuditCreate) -> str:
 
 async def create_audit(
     session: Session,
-    key: AuthenticatedKey,
+    caller: Caller,
     body: AuditCreate,
     idempotency_key: str | None,
 ) -> tuple[AuditPublic, bool]:
@@ -44,10 +44,11 @@ async def create_audit(
     values = {
         **body.model_dump(),
         "id": new_id(),
-        "team_id": key.team_id,
+        "team_id": caller.team_id,
         "idempotency_key": idempotency_key,
         "request_hash": request_hash(body) if idempotency_key else None,
         "trace_context": tracing.current_context(),
+        "requested_by_user_id": caller.user_id,
     }
     statement = (
         repository.INSERT_TEXT if body.post_id is None else repository.INSERT_FOR_POST
@@ -56,19 +57,19 @@ async def create_audit(
     if row is not None:
         await queue.notify_workers(session)
         AUDITS.labels(AuditStatus.PENDING).inc()
-        return repository.AUDIT.load(row, team=key.team_name), False
+        return repository.AUDIT.load(row, team=caller.team_name), False
     if idempotency_key is not None:
         earlier = await session.one_or_none(repository.BY_IDEMPOTENCY_KEY, values)
         if earlier is not None:
             if earlier["request_hash"] != values["request_hash"]:
                 raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
-            return repository.AUDIT.load(earlier, team=key.team_name), True
+            return repository.AUDIT.load(earlier, team=caller.team_name), True
     raise PostNotFound(details={"post_id": str(body.post_id)})
 
 
 async def list_audits(
     session: Session,
-    key: AuthenticatedKey,
+    caller: Caller,
     page: PageParams,
     *,
     status: AuditStatus | None,
@@ -77,33 +78,31 @@ async def list_audits(
 ) -> AuditPage:
     flags = (status is not None, post_id is not None, review_status is not None)
     params = {
-        "owner_team_id": key.team_id,
+        "owner_team_id": caller.team_id,
         "status": status,
         "post_id": post_id,
         "review_status": review_status,
     }
     rows, total = await fetch_page(session, repository.PAGES[flags], params, page)
-    audits = [repository.AUDIT.load(row, team=key.team_name) for row in rows]
+    audits = [repository.AUDIT.load(row, team=caller.team_name) for row in rows]
     return AuditPage.of(audits, total, page)
 
 
-def _target(key: AuthenticatedKey, audit_id: UUID) -> dict[str, Any]:
-    return {"owner_team_id": key.team_id, "target_audit_id": audit_id}
+def _target(caller: Caller, audit_id: UUID) -> dict[str, Any]:
+    return {"owner_team_id": caller.team_id, "target_audit_id": audit_id}
 
 
-async def get_audit(
-    session: Session, key: AuthenticatedKey, audit_id: UUID
-) -> AuditPublic:
-    row = await session.one_or_none(repository.GET, _target(key, audit_id))
+async def get_audit(session: Session, caller: Caller, audit_id: UUID) -> AuditPublic:
+    row = await session.one_or_none(repository.GET, _target(caller, audit_id))
     if row is None:
         raise AuditNotFound(details={"audit_id": str(audit_id)})
-    return repository.AUDIT.load(row, team=key.team_name)
+    return repository.AUDIT.load(row, team=caller.team_name)
 
 
 async def _conflict_or_missing(
-    session: Session, key: AuthenticatedKey, audit_id: UUID, requirement: str
+    session: Session, caller: Caller, audit_id: UUID, requirement: str
 ) -> AuditConflict | AuditNotFound:
-    found = await session.scalar(repository.STATUS, _target(key, audit_id))
+    found = await session.scalar(repository.STATUS, _target(caller, audit_id))
     if found is None:
         return AuditNotFound(details={"audit_id": str(audit_id)})
     return AuditConflict(
@@ -113,37 +112,36 @@ async def _conflict_or_missing(
 
 
 async def review_audit(
-    session: Session, key: AuthenticatedKey, audit_id: UUID, body: AuditUpdate
+    session: Session, caller: Caller, audit_id: UUID, body: AuditUpdate
 ) -> AuditPublic:
     changes = body.model_dump(exclude_unset=True)
     statement = repository.REVIEWS[frozenset(changes)]
     params = {
-        **_target(key, audit_id),
+        **_target(caller, audit_id),
         **{f"new_{name}": value for name, value in changes.items()},
+        "reviewer_id": caller.user_id,
     }
     row = await session.one_or_none(statement, params)
     if row is None:
         raise await _conflict_or_missing(
-            session, key, audit_id, "Only completed audits can be reviewed"
+            session, caller, audit_id, "Only completed audits can be reviewed"
         )
-    return repository.AUDIT.load(row, team=key.team_name)
+    return repository.AUDIT.load(row, team=caller.team_name)
 
 
-async def retry_audit(
-    session: Session, key: AuthenticatedKey, audit_id: UUID
-) -> AuditPublic:
-    row = await session.one_or_none(repository.RETRY, _target(key, audit_id))
+async def retry_audit(session: Session, caller: Caller, audit_id: UUID) -> AuditPublic:
+    row = await session.one_or_none(repository.RETRY, _target(caller, audit_id))
     if row is None:
         raise await _conflict_or_missing(
-            session, key, audit_id, "Only failed audits can be retried"
+            session, caller, audit_id, "Only failed audits can be retried"
         )
     await queue.notify_workers(session)
     AUDITS.labels(AuditStatus.PENDING).inc()
-    return repository.AUDIT.load(row, team=key.team_name)
+    return repository.AUDIT.load(row, team=caller.team_name)
 
 
-async def delete_audit(session: Session, key: AuthenticatedKey, audit_id: UUID) -> None:
-    if await session.scalar(repository.DELETE, _target(key, audit_id)) is None:
+async def delete_audit(session: Session, caller: Caller, audit_id: UUID) -> None:
+    if await session.scalar(repository.DELETE, _target(caller, audit_id)) is None:
         raise AuditNotFound(details={"audit_id": str(audit_id)})
 
 
@@ -159,24 +157,24 @@ def event_time(event_id: int) -> datetime:
 
 
 async def audit_changes(
-    session: Session, key: AuthenticatedKey, hub: AuditEvents, after: int | None
+    session: Session, caller: Caller, hub: AuditEvents, after: int | None
 ) -> AsyncIterator[Change]:
     """The team's audit changes as they commit, after the current state of those
     changed since event `after` (a resumed stream's Last-Event-ID). Subscribed
     before the replay is read, so no change falls between the two."""
-    async with hub.subscribe(key.team_id) as stream:
+    async with hub.subscribe(caller.team_id) as stream:
         if after is not None:
             rows = await session.all(
                 repository.CHANGED_SINCE,
                 {
-                    "owner_team_id": key.team_id,
+                    "owner_team_id": caller.team_id,
                     "changed_after": event_time(after) - REPLAY_OVERLAP,
                 },
             )
             for row in reversed(rows):
                 yield Change(
                     event_id=row["event_id"],
-                    team_id=key.team_id,
+                    team_id=caller.team_id,
                     deleted=False,
                     audit=AuditChange.model_validate(dict(row)),
                 )

@@ -113,6 +113,28 @@ class Settings(BaseSettings):
     otel_service_name: str = ""
     # Seconds between comments on an idle live stream, so proxies keep it open.
     events_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
+    # People: "open" lets anyone sign up and create a team; "invite" (the
+    # production default) admits people by invitation only.
+    signup: Literal["open", "invite"] | None = None
+    session_idle_hours: float = Field(default=72.0, gt=0, le=24 * 90)
+    session_max_days: float = Field(default=30.0, gt=0, le=365)
+    invitation_days: float = Field(default=7.0, gt=0, le=90)
+    password_reset_minutes: float = Field(default=60.0, gt=0, le=24 * 60)
+    # Attempts per email and per client address at signing in and asking for a
+    # password reset, e.g. "10/15 minutes".
+    sign_in_limit: str = "10/15 minutes"
+    # The web app's address, for the links in invitation and reset emails.
+    web_url: str = "http://localhost:3000"
+    # Mail goes out over SMTP when SMTP_HOST is set; otherwise links are logged.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Looped Needle <no-reply@localhost>"
+    # "starttls" upgrades a plain connection, "tls" connects over TLS, "none" is
+    # for a relay on a trusted network.
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_timeout: float = Field(default=10.0, gt=0, le=120)
     # JSON, e.g. {"llama3.1": {"prompt": 0, "completion": 0}}: merged over the
     # default table, for the usage report's estimated cost.
     model_prices: dict[str, ModelPrice] = Field(
@@ -138,7 +160,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql+asyncpg:// (or be empty)")
         return value
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "sign_in_limit")
     @classmethod
     def _parse_rate_limit(cls, value: str) -> str:
         if value.strip():
@@ -228,6 +250,11 @@ class Settings(BaseSettings):
         if self.cors_origins is not None:
             return self.cors_origins
         return ["*"] if self.environment == "development" else []
+
+    @property
+    def signup_open(self) -> bool:
+        default = "invite" if self.environment == "production" else "open"
+        return (self.signup or default) == "open"
 
     @property
     def ai_configured(self) -> bool:

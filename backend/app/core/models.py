@@ -1,8 +1,10 @@
 """Shared table conventions: constraint names, UUIDv7 ids and aware timestamps."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from uuid import UUID
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import SQLModel
 from uuid_utils.compat import uuid7
 
@@ -33,3 +35,10 @@ def parse_id(value: str, not_found: type[AppError]) -> UUID:
         return UUID(value)
     except ValueError:
         raise not_found(details={"id": value[:64]}) from None
+
+
+def one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    # Text with a CHECK rather than a PostgreSQL ENUM type: a new value later is a
+    # one-line migration.
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=column)

@@ -22,7 +22,6 @@ Tags = Annotated[list[Tag], AfterValidator(_unique)]
 
 
 class PostBase(SQLModel):
-    author_name: str = Field(max_length=100)
     content: str = Field(max_length=10_000)
     parent_post_id: UUID | None = Field(
         default=None, description="The post this one replies to"
@@ -70,6 +69,12 @@ class Post(PostBase, table=True):
         default=None,
         sa_column=Column(ForeignKey("post.id", ondelete="CASCADE"), nullable=True),
     )
+    author_user_id: UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_type=DateTime(timezone=True)
     )
@@ -79,7 +84,13 @@ class Post(PostBase, table=True):
 class PostCreate(PostBase):
     model_config = REQUEST
 
-    author_name: Annotated[CleanStr, StringConstraints(min_length=1, max_length=100)]
+    author_name: (
+        Annotated[CleanStr, StringConstraints(min_length=1, max_length=100)] | None
+    ) = Field(
+        default=None,
+        description="Required with a team API key; a person always writes as "
+        "their display name",
+    )
     content: Annotated[CleanStr, StringConstraints(min_length=1, max_length=10_000)]
     tags: Tags = Field(
         default_factory=list,
@@ -93,6 +104,12 @@ class PostPublic(PostBase):
 
     id: UUID
     team: str = Field(description="The team's name")
+    author_name: str = Field(
+        max_length=100, description="The person's display name, or the name a key gave"
+    )
+    author_user_id: UUID | None = Field(
+        description="The author's user id; null for posts made with a team API key"
+    )
     tags: list[str]
     reply_count: int = Field(description="Live direct replies")
     created_at: datetime

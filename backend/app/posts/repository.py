@@ -4,7 +4,16 @@ the checks: team scoping in every WHERE, the parent's existence inside the INSER
 from itertools import product
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -79,13 +88,29 @@ PAGES = {flags: _listing(*flags) for flags in product((False, True), repeat=4)}
 
 GET = compile_query(select(*POST.columns()).where(*_live(bindparam("target_post_id"))))
 EXISTS = compile_query(select(exists().where(*_live(bindparam("target_post_id")))))
+# An admin deletes any post; a member only their own.
 DELETE = compile_query(
     update(Post)
-    .where(*_live(bindparam("target_post_id")))
+    .where(
+        *_live(bindparam("target_post_id")),
+        or_(
+            bindparam("any_author", type_=Boolean),
+            col(Post.author_user_id) == bindparam("author_id"),
+        ),
+    )
     .values(deleted_at=bindparam("now"))
     .returning(col(Post.id))
 )
-INSERTED = ("id", "team_id", "author_name", "content", "tags", "parent_post_id")
+EXISTS = compile_query(select(col(Post.id)).where(*_live(bindparam("target_post_id"))))
+INSERTED = (
+    "id",
+    "team_id",
+    "author_name",
+    "author_user_id",
+    "content",
+    "tags",
+    "parent_post_id",
+)
 INSERT = compile_query(
     insert(Post).returning(*POST.columns(computed=False)),
     inserting=(*INSERTED, "created_at"),

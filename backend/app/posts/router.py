@@ -3,17 +3,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.core.db import OneStatementDep, ReadSessionDep, TransactionRoute
+from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import error_responses
 from app.core.pagination import PageParams, page_params
 from app.core.schemas import CleanStr
+from app.people.dependencies import TEAM_ROUTE_ERRORS, MemberDep
 from app.posts import service
 from app.posts.dependencies import PostIdDep
 from app.posts.exceptions import ParentNotFound, PostNotFound
 from app.posts.models import PostCreate, PostEnvelope, PostPage
-from app.teams.dependencies import TEAM_ROUTE_ERRORS, TeamKeyDep
 
-# The key is always the first dependency: nothing about a post is looked at, or
+# The caller is always the first dependency: nothing about a post is looked at, or
 # revealed by an error, before the caller is known to belong to the team.
 
 router = APIRouter(
@@ -30,7 +30,7 @@ PostPageDep = Annotated[
 
 @router.get("", response_model=PostPage, summary="List a team's posts, newest first")
 async def list_posts(
-    key: TeamKeyDep,
+    caller: MemberDep,
     session: ReadSessionDep,
     page: PostPageDep,
     tag: Annotated[
@@ -45,7 +45,7 @@ async def list_posts(
 ) -> PostPage:
     return await service.list_posts(
         session,
-        key,
+        caller,
         page,
         tag=tag.strip().lower() if tag is not None else None,
         parent_post_id=parent_post_id,
@@ -61,9 +61,9 @@ async def list_posts(
     responses=error_responses(*TEAM_ROUTE_ERRORS, ParentNotFound),
 )
 async def create_post(
-    body: PostCreate, key: TeamKeyDep, session: OneStatementDep
+    body: PostCreate, caller: MemberDep, session: OneStatementDep
 ) -> PostEnvelope:
-    return PostEnvelope(post=await service.create_post(session, key, body))
+    return PostEnvelope(post=await service.create_post(session, caller, body))
 
 
 @router.get(
@@ -73,9 +73,9 @@ async def create_post(
     responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def get_post(
-    key: TeamKeyDep, post_id: PostIdDep, session: ReadSessionDep
+    caller: MemberDep, post_id: PostIdDep, session: ReadSessionDep
 ) -> PostEnvelope:
-    return PostEnvelope(post=await service.get_post(session, key, post_id))
+    return PostEnvelope(post=await service.get_post(session, caller, post_id))
 
 
 @router.get(
@@ -85,9 +85,9 @@ async def get_post(
     responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def list_replies(
-    key: TeamKeyDep, post_id: PostIdDep, session: ReadSessionDep, page: PostPageDep
+    caller: MemberDep, post_id: PostIdDep, session: ReadSessionDep, page: PostPageDep
 ) -> PostPage:
-    return await service.list_replies(session, key, post_id, page)
+    return await service.list_replies(session, caller, post_id, page)
 
 
 @router.delete(
@@ -95,8 +95,10 @@ async def list_replies(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a post (soft: it disappears from every read)",
     responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
+    description="Members delete their own posts; admins, owners and team API keys "
+    "delete any.",
 )
 async def delete_post(
-    key: TeamKeyDep, post_id: PostIdDep, session: OneStatementDep
+    caller: MemberDep, post_id: PostIdDep, session: SessionDep
 ) -> None:
-    await service.delete_post(session, key, post_id)
+    await service.delete_post(session, caller, post_id)

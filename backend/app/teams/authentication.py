@@ -7,8 +7,9 @@ cache, so a revoked key stops working in every process as soon as the revoking
 transaction commits. While the subscription is down (or not started, as in tests
 that run no lifespan), every request looks its key up in the database.
 
-`last_used_at` is noted in memory and written in batches by a background task, at
-most once a minute per key: a read request writes nothing."""
+A key's `last_used_at` (and a session's `last_seen_at`) is noted in memory and
+written in batches by a background task, at most once a minute per key or
+session: a read request writes nothing."""
 
 import asyncio
 import logging
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from app.core.db import Database
+from app.core.db import Database, Query
 from app.core.listen import follow
 from app.core.models import utcnow
 from app.core.ratelimit import RateLimiter
@@ -65,31 +66,39 @@ class KeyCache:
         )
 
 
-class KeyUsage:
-    def __init__(self, resolution: timedelta = LAST_USED_RESOLUTION) -> None:
+class UseRecorder:
+    """Times of use by id, written by `statement` (which takes `ids` and
+    `used_at` arrays) in one round trip per flush."""
+
+    def __init__(
+        self, statement: Query, resolution: timedelta = LAST_USED_RESOLUTION
+    ) -> None:
+        self._statement = statement
         self._resolution = resolution
         self._pending: dict[UUID, datetime] = {}
         self._noted: dict[UUID, datetime] = {}
 
-    def note(self, key: AuthenticatedKey) -> None:
+    def note(self, used_id: UUID) -> None:
         now = utcnow()
-        noted = self._noted.get(key.id)
+        noted = self._noted.get(used_id)
         if noted is not None and now - noted < self._resolution:
             return
-        self._noted[key.id] = now
-        self._pending[key.id] = now
+        if len(self._noted) >= MAX_CACHED_KEYS:
+            self._noted.clear()
+        self._noted[used_id] = now
+        self._pending[used_id] = now
 
     async def flush(self, database: Database) -> None:
         if not self._pending:
             return
         batch, self._pending = self._pending, {}
         params: dict[str, Any] = {
-            "key_ids": list(batch),
+            "ids": list(batch),
             "used_at": list(batch.values()),
         }
         try:
             async with database.write() as session:
-                await session.execute(repository.RECORD_USES, params)
+                await session.execute(self._statement, params)
         except Exception:
             # Kept for the next round; newer uses noted meanwhile win.
             self._pending = batch | self._pending
@@ -102,7 +111,7 @@ class KeyUsage:
                 try:
                     await self.flush(database)
                 except Exception:
-                    logger.warning("could not record key use; retrying later")
+                    logger.warning("could not record uses; retrying later")
         finally:
             with suppress(Exception):
                 await self.flush(database)
@@ -113,5 +122,16 @@ class Authentication:
     """A process's authentication state, shared by its requests."""
 
     limiter: RateLimiter
+    # Attempts at signing in and at password resets, per email and per address.
+    sign_in_limiter: RateLimiter
+    # People's sessions: when each was last seen, for their idle expiry.
+    sessions: UseRecorder
     keys: KeyCache = field(default_factory=KeyCache)
-    usage: KeyUsage = field(default_factory=KeyUsage)
+    usage: UseRecorder = field(
+        default_factory=lambda: UseRecorder(repository.RECORD_USES)
+    )
+
+    async def flush_periodically(self, database: Database) -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.usage.flush_periodically(database))
+            group.create_task(self.sessions.flush_periodically(database))

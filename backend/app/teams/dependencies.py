@@ -1,5 +1,6 @@
-"""Who is calling: a team's API key (authenticated, rate-limited, of the team in
-the path), or the operator's admin token."""
+"""Team API keys (authenticated from the cache or the database, rate-limited)
+and the operator's admin token. Which of them, or a person's session, a team
+route accepts is `app.people.dependencies`' to say."""
 
 import hmac
 from typing import Annotated
@@ -9,8 +10,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import SettingsDep
 from app.core.db import Database
-from app.core.errors import SERVER_ERRORS, RateLimited, ValidationFailed
 from app.core.middleware import set_response_headers
+from app.core.tokens import KEY_PREFIX, hash_token
 from app.teams import service
 from app.teams.authentication import Authentication
 from app.teams.exceptions import AdminDisabled, Forbidden, Unauthorized
@@ -40,71 +41,39 @@ def _database(request: Request) -> Database:
     return database
 
 
-async def _count_request(request: Request, identity: str) -> None:
+async def count_request(request: Request, identity: str) -> None:
     state = await _auth(request).limiter.check(identity)
     if state is not None:
         set_response_headers(request, state.headers())
 
 
-def _client_identity(request: Request) -> str:
+def client_identity(request: Request) -> str:
     return f"address:{request.client.host if request.client else 'unknown'}"
 
 
-async def _refuse(request: Request) -> Unauthorized:
+async def refuse(request: Request) -> Unauthorized:
     # Failed attempts are limited per address, so guessing keys is throttled too.
-    await _count_request(request, _client_identity(request))
+    await count_request(request, client_identity(request))
     return Unauthorized()
 
 
-async def authenticate(request: Request, credentials: Credentials) -> AuthenticatedKey:
+async def authenticate(request: Request, token: str) -> AuthenticatedKey:
     """The caller's active key: from this process's cache, or the database."""
-    token = credentials.credentials if credentials else ""
-    if not token.startswith(service.KEY_PREFIX):
-        raise await _refuse(request)
-    key_hash = service.hash_key(token)
+    if not token.startswith(KEY_PREFIX):
+        raise await refuse(request)
+    key_hash = hash_token(token)
     auth = _auth(request)
     key = auth.keys.get(key_hash)
     if key is None:
         # An address over its failed-attempt limit costs the database nothing.
-        await auth.limiter.ensure_allowed(_client_identity(request))
+        await auth.limiter.ensure_allowed(client_identity(request))
         async with _database(request).read() as session:
             key = await service.find_active_key(session, key_hash)
         if key is None:
-            raise await _refuse(request)
+            raise await refuse(request)
         auth.keys.put(key_hash, key)
-    auth.usage.note(key)
+    auth.usage.note(key.id)
     return key
-
-
-def belongs_to(key: AuthenticatedKey, team: str) -> AuthenticatedKey:
-    if key.team_name != team:
-        raise Forbidden(details={"team": team[:64]})
-    return key
-
-
-async def get_team_key(
-    request: Request,
-    team: str,
-    credentials: Annotated[Credentials, Depends(team_key_scheme)],
-) -> AuthenticatedKey:
-    """The caller's key: authenticated, counted against its rate limit, and of the
-    team named in the path. Each step is its own function; they make one
-    dependency because FastAPI solves every dependency anew on each request, and
-    on the hot paths that cost more than the request's own query."""
-    key = await authenticate(request, credentials)
-    await _count_request(request, f"key:{key.id}")
-    return belongs_to(key, team)
-
-
-TeamKeyDep = Annotated[AuthenticatedKey, Depends(get_team_key)]
-# What any route behind a team's keys can answer, before its own errors.
-TEAM_ROUTE_ERRORS = (
-    Unauthorized,
-    Forbidden,
-    ValidationFailed,
-    RateLimited,
-    *SERVER_ERRORS,
-)
 
 
 async def require_admin(
@@ -117,12 +86,12 @@ async def require_admin(
     token = credentials.credentials if credentials else ""
     expected = settings.admin_token.get_secret_value()
     if token and hmac.compare_digest(token.encode(), expected.encode()):
-        await _count_request(request, "admin")
+        await count_request(request, "admin")
         return
-    await _count_request(request, _client_identity(request))
-    if token.startswith(service.KEY_PREFIX):
+    await count_request(request, client_identity(request))
+    if token.startswith(KEY_PREFIX):
         async with _database(request).read() as session:
-            if await service.find_active_key(session, service.hash_key(token)):
+            if await service.find_active_key(session, hash_token(token)):
                 raise Forbidden("Team API keys cannot use the admin API")
     raise Unauthorized()
 

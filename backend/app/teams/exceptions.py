@@ -6,8 +6,10 @@ BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 class Unauthorized(AppError):
     status_code = 401
     code = "UNAUTHORIZED"
-    # One message for missing, malformed, unknown and revoked keys alike.
-    message = "A valid API key is required: Authorization: Bearer <key>"
+    # One message for missing, malformed, unknown, revoked and expired secrets alike.
+    message = (
+        "A valid API key or session is required: Authorization: Bearer <key or token>"
+    )
 
     def __init__(self) -> None:
         super().__init__(headers=BEARER_CHALLENGE)
@@ -16,7 +18,7 @@ class Unauthorized(AppError):
 class Forbidden(AppError):
     status_code = 403
     code = "FORBIDDEN"
-    message = "This API key cannot access this resource"
+    message = "You cannot access this resource"
 
 
 class AdminDisabled(AppError):

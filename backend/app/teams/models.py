@@ -38,6 +38,12 @@ class TeamCreate(SQLModel):
     name: TeamName = Field(description="Unique slug: 1-64 characters of a-z, 0-9 and -")
 
 
+class TeamUpdate(SQLModel):
+    model_config = REQUEST
+
+    name: TeamName = Field(description="Unique slug: 1-64 characters of a-z, 0-9 and -")
+
+
 class TeamPublic(TeamBase):
     model_config = RESPONSE
 
@@ -65,6 +71,12 @@ class ApiKey(ApiKeyBase, table=True):
     )
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_by_user_id: UUID | None = Field(
+        default=None,
+        sa_column=Column(
+            ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
 
 
 class ApiKeyCreate(SQLModel):
@@ -81,6 +93,15 @@ class ApiKeyPublic(ApiKeyBase):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    created_by_user_id: UUID | None = Field(
+        description="Who created the key; null when the operator or sign-up did"
+    )
+
+
+class TeamEnvelope(BaseModel):
+    model_config = RESPONSE
+
+    team: TeamPublic
 
 
 class TeamCreated(BaseModel):

@@ -1,10 +1,10 @@
 """Every statement of teams and API keys, compiled once at import."""
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from app.core.db import compile_query
+from app.core.db import Query, compile_query
 from app.core.pagination import page_queries
 from app.core.projection import Projection
 from app.teams.models import ApiKey, ApiKeyPublic, Team, TeamPublic
@@ -33,10 +33,30 @@ INSERT_TEAM = compile_query(
 )
 INSERT_KEY = compile_query(
     insert(ApiKey).returning(*KEY.columns()),
-    inserting=("id", "team_id", "name", "prefix", "key_hash", "created_at"),
+    inserting=(
+        "id",
+        "team_id",
+        "name",
+        "prefix",
+        "key_hash",
+        "created_at",
+        "created_by_user_id",
+    ),
 )
 TEAM_BY_NAME = compile_query(
     select(*TEAM.columns()).where(col(Team.name) == bindparam("team_name"))
+)
+# A name another team holds is a conflict: nothing is updated, nothing returned.
+RENAME_TEAM = compile_query(
+    text(
+        "UPDATE team SET name = :new_name WHERE id = :owner_team_id"
+        " AND NOT EXISTS (SELECT FROM team other WHERE other.name = :new_name"
+        " AND other.id <> :owner_team_id)"
+        " RETURNING " + ", ".join(TEAM.column_names)
+    )
+)
+DELETE_TEAM = compile_query(
+    delete(Team).where(col(Team.id) == bindparam("owner_team_id"))
 )
 TEAM_PAGE = page_queries(
     select(*TEAM.columns()).order_by(col(Team.created_at), col(Team.id))
@@ -56,13 +76,19 @@ REVOKE_KEY = compile_query(
     .values(revoked_at=bindparam("now"))
     .returning(col(ApiKey.id))
 )
-# Uses noted in memory, written in one statement; a later time never goes back.
-RECORD_USES = compile_query(
-    text(
-        "UPDATE api_key SET last_used_at = used.at"
-        " FROM unnest(CAST(:key_ids AS uuid[]), CAST(:used_at AS timestamptz[]))"
-        " AS used(id, at)"
-        " WHERE api_key.id = used.id"
-        " AND (api_key.last_used_at IS NULL OR api_key.last_used_at < used.at)"
+
+
+def record_uses(table: str, column: str) -> Query:
+    """Uses noted in memory, written in one statement; a later time never goes back."""
+    return compile_query(
+        text(
+            f"UPDATE {table} SET {column} = used.at"
+            " FROM unnest(CAST(:ids AS uuid[]), CAST(:used_at AS timestamptz[]))"
+            " AS used(id, at)"
+            f" WHERE {table}.id = used.id"
+            f" AND ({table}.{column} IS NULL OR {table}.{column} < used.at)"
+        )
     )
-)
+
+
+RECORD_USES = record_uses("api_key", "last_used_at")

@@ -1,13 +1,12 @@
 """Teams and their API keys: the rules; the statements are in `repository`."""
 
-import hashlib
 import re
-import secrets
 from uuid import UUID
 
 from app.core.db import Session
 from app.core.models import new_id, utcnow
 from app.core.pagination import PageParams, fetch_page
+from app.core.tokens import KEY_PREFIX, new_token
 from app.teams import repository
 from app.teams.exceptions import ApiKeyNotFound, TeamNameTaken, TeamNotFound
 from app.teams.models import (
@@ -18,14 +17,9 @@ from app.teams.models import (
     TeamPublic,
 )
 
-KEY_PREFIX = "ln_"
 # `ln_` and 8 random characters: enough to tell keys apart, useless to an attacker.
 SHOWN_PREFIX_LENGTH = len(KEY_PREFIX) + 8
 _TEAM_NAME = re.compile(TEAM_NAME_PATTERN)
-
-
-def hash_key(raw_key: str) -> str:
-    return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
 async def find_active_key(session: Session, key_hash: str) -> AuthenticatedKey | None:
@@ -33,31 +27,36 @@ async def find_active_key(session: Session, key_hash: str) -> AuthenticatedKey |
     return AuthenticatedKey(**row) if row else None
 
 
-async def _insert_key(
-    session: Session, team_id: UUID, name: str
+async def insert_key(
+    session: Session, team_id: UUID, name: str, created_by: UUID | None = None
 ) -> tuple[ApiKeyPublic, str]:
-    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    raw_key, key_hash = new_token(KEY_PREFIX)
     values = {
         "id": new_id(),
         "team_id": team_id,
         "name": name,
         "prefix": raw_key[:SHOWN_PREFIX_LENGTH],
-        "key_hash": hash_key(raw_key),
+        "key_hash": key_hash,
         "created_at": utcnow(),
+        "created_by_user_id": created_by,
     }
     row = await session.one_or_none(repository.INSERT_KEY, values)
     assert row is not None, "an INSERT without a condition returns its row"
     return repository.KEY.load(row), raw_key
 
 
-async def create_team(session: Session, name: str) -> tuple[TeamPublic, str]:
-    """The team and its first key, `default`."""
+async def insert_team(session: Session, name: str) -> TeamPublic:
     values = {"id": new_id(), "name": name, "created_at": utcnow()}
     row = await session.one_or_none(repository.INSERT_TEAM, values)
     if row is None:
         raise TeamNameTaken(details={"name": name})
-    team = repository.TEAM.load(row)
-    _, raw_key = await _insert_key(session, team.id, "default")
+    return repository.TEAM.load(row)
+
+
+async def create_team(session: Session, name: str) -> tuple[TeamPublic, str]:
+    """The team and its first key, `default`."""
+    team = await insert_team(session, name)
+    _, raw_key = await insert_key(session, team.id, "default")
     return team, raw_key
 
 
@@ -78,21 +77,25 @@ async def get_team(session: Session, name: str) -> TeamPublic:
     return repository.TEAM.load(row)
 
 
-async def create_api_key(
-    session: Session, team_name: str, name: str
-) -> tuple[ApiKeyPublic, str]:
-    team = await get_team(session, team_name)
-    return await _insert_key(session, team.id, name)
-
-
-async def list_api_keys(session: Session, team_name: str) -> list[ApiKeyPublic]:
-    team = await get_team(session, team_name)
-    rows = await session.all(repository.TEAM_KEYS, {"owner_team_id": team.id})
+async def list_api_keys(session: Session, team_id: UUID) -> list[ApiKeyPublic]:
+    rows = await session.all(repository.TEAM_KEYS, {"owner_team_id": team_id})
     return [repository.KEY.load(row) for row in rows]
 
 
-async def revoke_api_key(session: Session, team_name: str, key_id: UUID) -> None:
-    team = await get_team(session, team_name)
-    params = {"key_id": key_id, "owner_team_id": team.id, "now": utcnow()}
+async def revoke_api_key(session: Session, team_id: UUID, key_id: UUID) -> None:
+    params = {"key_id": key_id, "owner_team_id": team_id, "now": utcnow()}
     if await session.scalar(repository.REVOKE_KEY, params) is None:
         raise ApiKeyNotFound(details={"key_id": str(key_id)})
+
+
+async def rename_team(session: Session, team_id: UUID, name: str) -> TeamPublic:
+    row = await session.one_or_none(
+        repository.RENAME_TEAM, {"owner_team_id": team_id, "new_name": name}
+    )
+    if row is None:
+        raise TeamNameTaken(details={"name": name})
+    return repository.TEAM.load(row)
+
+
+async def delete_team(session: Session, team_id: UUID) -> None:
+    await session.execute(repository.DELETE_TEAM, {"owner_team_id": team_id})

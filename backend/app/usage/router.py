@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from app.core.config import SettingsDep
 from app.core.db import ReadSessionDep, TransactionRoute
 from app.core.errors import ValidationFailed, error_responses
-from app.teams.dependencies import TEAM_ROUTE_ERRORS, TeamKeyDep
+from app.people.dependencies import TEAM_ROUTE_ERRORS, MemberDep
 from app.usage import service
 from app.usage.models import TeamUsage
 
@@ -53,7 +53,7 @@ def date_range(first: date | None, last: date | None) -> tuple[date, date]:
     summary="A team's model tokens and estimated cost per day and model",
 )
 async def get_team_usage(
-    key: TeamKeyDep,
+    caller: MemberDep,
     session: ReadSessionDep,
     settings: SettingsDep,
     first: Annotated[
@@ -65,4 +65,4 @@ async def get_team_usage(
     ] = None,
 ) -> TeamUsage:
     first, last = date_range(first, last)
-    return await service.team_usage(session, key, first, last, settings.model_prices)
+    return await service.team_usage(session, caller, first, last, settings.model_prices)

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.config import ModelPrice
 from app.core.db import Session
-from app.teams.models import AuthenticatedKey
+from app.people.models import Caller
 from app.usage import repository
 from app.usage.models import ModelUsage, PricedTotals, TeamUsage, UsageDay
 
@@ -48,7 +48,7 @@ def _sums(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 async def team_usage(
     session: Session,
-    key: AuthenticatedKey,
+    caller: Caller,
     first: date,
     last: date,
     prices: Mapping[str, ModelPrice],
@@ -56,7 +56,7 @@ async def team_usage(
     rows = await session.all(
         repository.BY_DAY_AND_MODEL,
         {
-            "owner_team_id": key.team_id,
+            "owner_team_id": caller.team_id,
             "starts_at": _start_of(first),
             "ends_before": _start_of(last + timedelta(days=1)),
         },
@@ -86,7 +86,7 @@ async def team_usage(
         )
     priced = [m.estimated_cost_usd for m in models if m.estimated_cost_usd is not None]
     return TeamUsage(
-        team=key.team_name,
+        team=caller.team_name,
         from_date=first,
         to_date=last,
         days=days,

@@ -29,6 +29,7 @@ async def test_create_post_returns_it_with_normalized_tags(
         "id",
         "team",
         "author_name",
+        "author_user_id",
         "content",
         "tags",
         "parent_post_id",
@@ -36,6 +37,7 @@ async def test_create_post_returns_it_with_normalized_tags(
         "created_at",
     }
     assert post["team"] == "team-a"
+    assert post["author_user_id"] is None, "a team key is no person"
     assert post["tags"] == ["news", "x"]
     assert post["reply_count"] == 0
     assert post["parent_post_id"] is None

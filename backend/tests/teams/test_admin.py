@@ -91,6 +91,7 @@ async def test_api_keys_are_listed_without_secrets(
         "created_at",
         "last_used_at",
         "revoked_at",
+        "created_by_user_id",
     }
     assert new_key not in listed.text and team_a.key not in listed.text
 

@@ -7,7 +7,9 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.db import Database, OnConnection
-from app.teams.authentication import KeyUsage
+from app.teams import repository
+from app.teams.authentication import UseRecorder
+from app.teams.exceptions import Unauthorized
 from tests.support.factories import TeamWithKey
 
 
@@ -15,7 +17,7 @@ def unauthorized(response: httpx.Response) -> None:
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.json() == {
-        "error": "A valid API key is required: Authorization: Bearer <key>",
+        "error": Unauthorized.message,
         "code": "UNAUTHORIZED",
         "details": {},
     }
@@ -86,7 +88,7 @@ async def test_last_used_is_written_off_the_request_path_at_most_once_a_minute(
     assert first is not None
     assert await last_used_after_a_request(client, app, test_database, team_a) == first
 
-    app.state.auth.usage = KeyUsage(resolution=timedelta(0))
+    app.state.auth.usage = UseRecorder(repository.RECORD_USES, resolution=timedelta(0))
     later = await last_used_after_a_request(client, app, test_database, team_a)
     assert later is not None and later > first
 

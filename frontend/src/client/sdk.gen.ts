@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditData, CreateAuditErrors, CreateAuditResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, DeleteAuditData, DeleteAuditErrors, DeleteAuditResponses, DeletePostData, DeletePostErrors, DeletePostResponses, GetAuditData, GetAuditErrors, GetAuditResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetPostData, GetPostErrors, GetPostResponses, GetTeamUsageData, GetTeamUsageErrors, GetTeamUsageResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditsData, ListAuditsErrors, ListAuditsResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, RetryAuditData, RetryAuditErrors, RetryAuditResponses, ReviewAuditData, ReviewAuditErrors, ReviewAuditResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, StreamAuditEventsData, StreamAuditEventsErrors, StreamAuditEventsResponse, StreamAuditEventsResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateAuditData, CreateAuditErrors, CreateAuditResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePostData, CreatePostErrors, CreatePostResponses, CreateTeamData, CreateTeamErrors, CreateTeamResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeleteAuditData, DeleteAuditErrors, DeleteAuditResponses, DeletePostData, DeletePostErrors, DeletePostResponses, DeleteTeamData, DeleteTeamErrors, DeleteTeamResponses, GetAuditData, GetAuditErrors, GetAuditResponses, GetDatabaseHealthData, GetDatabaseHealthErrors, GetDatabaseHealthResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetLivenessData, GetLivenessErrors, GetLivenessResponses, GetMeData, GetMeErrors, GetMeResponses, GetPostData, GetPostErrors, GetPostResponses, GetTeamUsageData, GetTeamUsageErrors, GetTeamUsageResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAuditsData, ListAuditsErrors, ListAuditsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListPostsData, ListPostsErrors, ListPostsResponses, ListRepliesData, ListRepliesErrors, ListRepliesResponses, ListSessionsData, ListSessionsErrors, ListSessionsResponses, ListTeamsData, ListTeamsErrors, ListTeamsResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RenameTeamData, RenameTeamErrors, RenameTeamResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RetryAuditData, RetryAuditErrors, RetryAuditResponses, ReviewAuditData, ReviewAuditErrors, ReviewAuditResponses, RevokeAllSessionsData, RevokeAllSessionsErrors, RevokeAllSessionsResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, RevokeSessionData, RevokeSessionErrors, RevokeSessionResponses, SignInData, SignInErrors, SignInResponses, SignOutData, SignOutErrors, SignOutResponses, SignUpData, SignUpErrors, SignUpResponses, StreamAuditEventsData, StreamAuditEventsErrors, StreamAuditEventsResponse, StreamAuditEventsResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -22,7 +22,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * List a team's posts, newest first
  */
 export const listPosts = <ThrowOnError extends boolean = false>(options: Options<ListPostsData, ThrowOnError>) => (options.client ?? client).get<ListPostsResponses, ListPostsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/posts',
     ...options
 });
@@ -31,7 +31,7 @@ export const listPosts = <ThrowOnError extends boolean = false>(options: Options
  * Create a post, or a reply with parent_post_id
  */
 export const createPost = <ThrowOnError extends boolean = false>(options: Options<CreatePostData, ThrowOnError>) => (options.client ?? client).post<CreatePostResponses, CreatePostErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/posts',
     ...options,
     headers: {
@@ -42,9 +42,11 @@ export const createPost = <ThrowOnError extends boolean = false>(options: Option
 
 /**
  * Delete a post (soft: it disappears from every read)
+ *
+ * Members delete their own posts; admins, owners and team API keys delete any.
  */
 export const deletePost = <ThrowOnError extends boolean = false>(options: Options<DeletePostData, ThrowOnError>) => (options.client ?? client).delete<DeletePostResponses, DeletePostErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/posts/{post_id}',
     ...options
 });
@@ -53,7 +55,7 @@ export const deletePost = <ThrowOnError extends boolean = false>(options: Option
  * Get a post with its reply count
  */
 export const getPost = <ThrowOnError extends boolean = false>(options: Options<GetPostData, ThrowOnError>) => (options.client ?? client).get<GetPostResponses, GetPostErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/posts/{post_id}',
     ...options
 });
@@ -62,7 +64,7 @@ export const getPost = <ThrowOnError extends boolean = false>(options: Options<G
  * List a post's direct replies, oldest first
  */
 export const listReplies = <ThrowOnError extends boolean = false>(options: Options<ListRepliesData, ThrowOnError>) => (options.client ?? client).get<ListRepliesResponses, ListRepliesErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/posts/{post_id}/replies',
     ...options
 });
@@ -71,7 +73,7 @@ export const listReplies = <ThrowOnError extends boolean = false>(options: Optio
  * List a team's audits, newest first
  */
 export const listAudits = <ThrowOnError extends boolean = false>(options: Options<ListAuditsData, ThrowOnError>) => (options.client ?? client).get<ListAuditsResponses, ListAuditsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits',
     ...options
 });
@@ -80,7 +82,7 @@ export const listAudits = <ThrowOnError extends boolean = false>(options: Option
  * Queue an AI review of a post (with its replies) or of a text
  */
 export const createAudit = <ThrowOnError extends boolean = false>(options: Options<CreateAuditData, ThrowOnError>) => (options.client ?? client).post<CreateAuditResponses, CreateAuditErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits',
     ...options,
     headers: {
@@ -93,16 +95,16 @@ export const createAudit = <ThrowOnError extends boolean = false>(options: Optio
  * Stream the team's audit changes as server-sent events
  */
 export const streamAuditEvents = <ThrowOnError extends boolean = false>(options: Options<StreamAuditEventsData, ThrowOnError, StreamAuditEventsResponse>) => (options.client ?? client).sse.get<StreamAuditEventsResponses, StreamAuditEventsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits/events',
     ...options
 });
 
 /**
- * Delete an audit and its findings
+ * Delete an audit and its findings (admins and team API keys)
  */
 export const deleteAudit = <ThrowOnError extends boolean = false>(options: Options<DeleteAuditData, ThrowOnError>) => (options.client ?? client).delete<DeleteAuditResponses, DeleteAuditErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits/{audit_id}',
     ...options
 });
@@ -111,7 +113,7 @@ export const deleteAudit = <ThrowOnError extends boolean = false>(options: Optio
  * Get an audit: its status, and its findings once completed
  */
 export const getAudit = <ThrowOnError extends boolean = false>(options: Options<GetAuditData, ThrowOnError>) => (options.client ?? client).get<GetAuditResponses, GetAuditErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits/{audit_id}',
     ...options
 });
@@ -120,7 +122,7 @@ export const getAudit = <ThrowOnError extends boolean = false>(options: Options<
  * Review a completed audit: accept or dismiss its findings, add a note
  */
 export const reviewAudit = <ThrowOnError extends boolean = false>(options: Options<ReviewAuditData, ThrowOnError>) => (options.client ?? client).patch<ReviewAuditResponses, ReviewAuditErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits/{audit_id}',
     ...options,
     headers: {
@@ -133,7 +135,7 @@ export const reviewAudit = <ThrowOnError extends boolean = false>(options: Optio
  * Queue a failed audit again, with a fresh set of attempts
  */
 export const retryAudit = <ThrowOnError extends boolean = false>(options: Options<RetryAuditData, ThrowOnError>) => (options.client ?? client).post<RetryAuditResponses, RetryAuditErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/audits/{audit_id}/retry',
     ...options
 });
@@ -161,10 +163,32 @@ export const createTeam = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
+ * Delete a team with all its posts, audits, keys and memberships (owners)
+ */
+export const deleteTeam = <ThrowOnError extends boolean = false>(options: Options<DeleteTeamData, ThrowOnError>) => (options.client ?? client).delete<DeleteTeamResponses, DeleteTeamErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}',
+    ...options
+});
+
+/**
+ * Rename a team (owners); its keys and members stay
+ */
+export const renameTeam = <ThrowOnError extends boolean = false>(options: Options<RenameTeamData, ThrowOnError>) => (options.client ?? client).patch<RenameTeamResponses, RenameTeamErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List a team's API keys (never the keys themselves)
  */
 export const listApiKeys = <ThrowOnError extends boolean = false>(options: Options<ListApiKeysData, ThrowOnError>) => (options.client ?? client).get<ListApiKeysResponses, ListApiKeysErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/api-keys',
     ...options
 });
@@ -173,7 +197,7 @@ export const listApiKeys = <ThrowOnError extends boolean = false>(options: Optio
  * Create an API key for a team (shown once)
  */
 export const createApiKey = <ThrowOnError extends boolean = false>(options: Options<CreateApiKeyData, ThrowOnError>) => (options.client ?? client).post<CreateApiKeyResponses, CreateApiKeyErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/api-keys',
     ...options,
     headers: {
@@ -186,16 +210,240 @@ export const createApiKey = <ThrowOnError extends boolean = false>(options: Opti
  * Revoke an API key; it is refused from the next request on
  */
 export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/api-keys/{key_id}',
     ...options
+});
+
+/**
+ * A team's members, oldest first
+ */
+export const listMembers = <ThrowOnError extends boolean = false>(options: Options<ListMembersData, ThrowOnError>) => (options.client ?? client).get<ListMembersResponses, ListMembersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/members',
+    ...options
+});
+
+/**
+ * Remove a member (admins; owners for an owner), or leave the team
+ */
+export const removeMember = <ThrowOnError extends boolean = false>(options: Options<RemoveMemberData, ThrowOnError>) => (options.client ?? client).delete<RemoveMemberResponses, RemoveMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/members/{user_id}',
+    ...options
+});
+
+/**
+ * Change a member's role (owners); a team keeps at least one owner
+ */
+export const updateMember = <ThrowOnError extends boolean = false>(options: Options<UpdateMemberData, ThrowOnError>) => (options.client ?? client).patch<UpdateMemberResponses, UpdateMemberErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/members/{user_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A team's pending invitations (admins)
+ */
+export const listInvitations = <ThrowOnError extends boolean = false>(options: Options<ListInvitationsData, ThrowOnError>) => (options.client ?? client).get<ListInvitationsResponses, ListInvitationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/invitations',
+    ...options
+});
+
+/**
+ * Invite an email with a role (admins; owners to invite an owner)
+ *
+ * The token is shown once; the link is also emailed when SMTP is set up. It expires after INVITATION_DAYS (default 7) and works once.
+ */
+export const createInvitation = <ThrowOnError extends boolean = false>(options: Options<CreateInvitationData, ThrowOnError>) => (options.client ?? client).post<CreateInvitationResponses, CreateInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/invitations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke a pending invitation (admins)
+ */
+export const revokeInvitation = <ThrowOnError extends boolean = false>(options: Options<RevokeInvitationData, ThrowOnError>) => (options.client ?? client).delete<RevokeInvitationResponses, RevokeInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/teams/{team}/invitations/{invitation_id}',
+    ...options
+});
+
+/**
+ * Create an account and a team you own, signed in (when SIGNUP=open)
+ */
+export const signUp = <ThrowOnError extends boolean = false>(options: Options<SignUpData, ThrowOnError>) => (options.client ?? client).post<SignUpResponses, SignUpErrors, ThrowOnError>({
+    url: '/v1/auth/sign-up',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Sign in with email and password: a new session token each time
+ */
+export const signIn = <ThrowOnError extends boolean = false>(options: Options<SignInData, ThrowOnError>) => (options.client ?? client).post<SignInResponses, SignInErrors, ThrowOnError>({
+    url: '/v1/auth/sign-in',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke the session making the request
+ */
+export const signOut = <ThrowOnError extends boolean = false>(options?: Options<SignOutData, ThrowOnError>) => (options?.client ?? client).post<SignOutResponses, SignOutErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/auth/sign-out',
+    ...options
+});
+
+/**
+ * Email a password reset link; the answer is the same for every email
+ *
+ * The link is valid for PASSWORD_RESET_MINUTES (default 60) and works once. Without SMTP settings it is written to the log.
+ */
+export const requestPasswordReset = <ThrowOnError extends boolean = false>(options: Options<RequestPasswordResetData, ThrowOnError>) => (options.client ?? client).post<RequestPasswordResetResponses, RequestPasswordResetErrors, ThrowOnError>({
+    url: '/v1/auth/password-reset',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Set a new password with a reset token; every session is signed out
+ */
+export const resetPassword = <ThrowOnError extends boolean = false>(options: Options<ResetPasswordData, ThrowOnError>) => (options.client ?? client).post<ResetPasswordResponses, ResetPasswordErrors, ThrowOnError>({
+    url: '/v1/auth/password-reset/confirm',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Your account and your teams
+ */
+export const getMe = <ThrowOnError extends boolean = false>(options?: Options<GetMeData, ThrowOnError>) => (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me',
+    ...options
+});
+
+/**
+ * Change your display name
+ */
+export const updateMe = <ThrowOnError extends boolean = false>(options: Options<UpdateMeData, ThrowOnError>) => (options.client ?? client).patch<UpdateMeResponses, UpdateMeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Change your password; every other session is signed out
+ */
+export const changePassword = <ThrowOnError extends boolean = false>(options: Options<ChangePasswordData, ThrowOnError>) => (options.client ?? client).post<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me/password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Sign out everywhere: revoke all your sessions, this one included
+ */
+export const revokeAllSessions = <ThrowOnError extends boolean = false>(options?: Options<RevokeAllSessionsData, ThrowOnError>) => (options?.client ?? client).delete<RevokeAllSessionsResponses, RevokeAllSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me/sessions',
+    ...options
+});
+
+/**
+ * Your active sessions, newest first
+ */
+export const listSessions = <ThrowOnError extends boolean = false>(options?: Options<ListSessionsData, ThrowOnError>) => (options?.client ?? client).get<ListSessionsResponses, ListSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me/sessions',
+    ...options
+});
+
+/**
+ * Revoke one of your sessions
+ */
+export const revokeSession = <ThrowOnError extends boolean = false>(options: Options<RevokeSessionData, ThrowOnError>) => (options.client ?? client).delete<RevokeSessionResponses, RevokeSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me/sessions/{session_id}',
+    ...options
+});
+
+/**
+ * What an invitation token is for, before accepting it
+ */
+export const previewInvitation = <ThrowOnError extends boolean = false>(options: Options<PreviewInvitationData, ThrowOnError>) => (options.client ?? client).post<PreviewInvitationResponses, PreviewInvitationErrors, ThrowOnError>({
+    url: '/v1/invitations/preview',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Accept an invitation: join the team, signed in
+ *
+ * With an existing account for the invited email, `password` is its password; otherwise the account is created with `display_name` and `password`.
+ */
+export const acceptInvitation = <ThrowOnError extends boolean = false>(options: Options<AcceptInvitationData, ThrowOnError>) => (options.client ?? client).post<AcceptInvitationResponses, AcceptInvitationErrors, ThrowOnError>({
+    url: '/v1/invitations/accept',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Create an account, optionally owning a team (created if missing)
+ */
+export const createUser = <ThrowOnError extends boolean = false>(options: Options<CreateUserData, ThrowOnError>) => (options.client ?? client).post<CreateUserResponses, CreateUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/users',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
  * A team's model tokens and estimated cost per day and model
  */
 export const getTeamUsage = <ThrowOnError extends boolean = false>(options: Options<GetTeamUsageData, ThrowOnError>) => (options.client ?? client).get<GetTeamUsageResponses, GetTeamUsageErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/v1/teams/{team}/usage',
     ...options
 });

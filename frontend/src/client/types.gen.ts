@@ -5,6 +5,32 @@ export type ClientOptions = {
 };
 
 /**
+ * AdminUserCreate
+ */
+export type AdminUserCreate = {
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Display Name
+     */
+    display_name: string;
+    /**
+     * Password
+     *
+     * 10-256 characters
+     */
+    password: string;
+    /**
+     * Owner Of
+     *
+     * A team (created if missing) the user will own
+     */
+    owner_of?: string | null;
+};
+
+/**
  * ApiKeyCreate
  */
 export type ApiKeyCreate = {
@@ -71,6 +97,12 @@ export type ApiKeyPublic = {
      * Revoked At
      */
     revoked_at: string | null;
+    /**
+     * Created By User Id
+     *
+     * Who created the key; null when the operator or sign-up did
+     */
+    created_by_user_id: string | null;
 };
 
 /**
@@ -261,6 +293,18 @@ export type AuditPublic = {
      */
     review_note: string | null;
     /**
+     * Requested By User Id
+     *
+     * The person who asked for the audit; null for a team API key
+     */
+    requested_by_user_id: string | null;
+    /**
+     * Reviewed By User Id
+     *
+     * The person who last reviewed it; null for a team API key
+     */
+    reviewed_by_user_id: string | null;
+    /**
      * Created At
      */
     created_at: string;
@@ -393,6 +437,122 @@ export type Healthz = {
 };
 
 /**
+ * InvitationAccept
+ */
+export type InvitationAccept = {
+    /**
+     * Token
+     */
+    token: string;
+    /**
+     * Password
+     *
+     * The existing account's password, or the new account's
+     */
+    password: string;
+    /**
+     * Display Name
+     *
+     * Required when the account is new
+     */
+    display_name?: string | null;
+};
+
+/**
+ * InvitationCreate
+ */
+export type InvitationCreate = {
+    /**
+     * Email
+     */
+    email: string;
+    role?: Role;
+};
+
+/**
+ * InvitationCreated
+ */
+export type InvitationCreated = {
+    invitation: InvitationPublic;
+    /**
+     * Token
+     *
+     * The invitation's secret (`li_...`), for the link: shown only once
+     */
+    token: string;
+};
+
+/**
+ * InvitationList
+ */
+export type InvitationList = {
+    /**
+     * Invitations
+     *
+     * Pending, oldest first
+     */
+    invitations: Array<InvitationPublic>;
+};
+
+/**
+ * InvitationPreview
+ */
+export type InvitationPreview = {
+    /**
+     * Team
+     */
+    team: string;
+    /**
+     * Email
+     */
+    email: string;
+    role: Role;
+    /**
+     * Expires At
+     */
+    expires_at: string;
+    /**
+     * Account Exists
+     *
+     * Accepting then takes that account's password, not a new one
+     */
+    account_exists: boolean;
+};
+
+/**
+ * InvitationPublic
+ */
+export type InvitationPublic = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Email
+     */
+    email: string;
+    role: Role;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
+};
+
+/**
+ * InvitationToken
+ */
+export type InvitationToken = {
+    /**
+     * Token
+     */
+    token: string;
+};
+
+/**
  * Liveness
  */
 export type Liveness = {
@@ -406,6 +566,59 @@ export type Liveness = {
      * Whether AI reviews (audits) can run: see OPENAI_* settings
      */
     ai: 'configured' | 'not_configured';
+};
+
+/**
+ * Me
+ */
+export type Me = {
+    user: UserPublic;
+    /**
+     * Memberships
+     *
+     * Oldest first
+     */
+    memberships: Array<TeamMembership>;
+};
+
+/**
+ * MemberList
+ */
+export type MemberList = {
+    /**
+     * Members
+     */
+    members: Array<MemberPublic>;
+};
+
+/**
+ * MemberPublic
+ */
+export type MemberPublic = {
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Display Name
+     */
+    display_name: string;
+    role: Role;
+    /**
+     * Joined At
+     */
+    joined_at: string;
+};
+
+/**
+ * MemberUpdate
+ */
+export type MemberUpdate = {
+    role: Role;
 };
 
 /**
@@ -443,13 +656,47 @@ export type ModelUsage = {
 };
 
 /**
+ * PasswordChange
+ */
+export type PasswordChange = {
+    /**
+     * Current Password
+     */
+    current_password: string;
+    /**
+     * New Password
+     */
+    new_password: string;
+};
+
+/**
+ * PasswordResetConfirm
+ */
+export type PasswordResetConfirm = {
+    /**
+     * Token
+     */
+    token: string;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * PasswordResetRequest
+ */
+export type PasswordResetRequest = {
+    /**
+     * Email
+     */
+    email: string;
+};
+
+/**
  * PostCreate
  */
 export type PostCreate = {
-    /**
-     * Author Name
-     */
-    author_name: string;
     /**
      * Content
      */
@@ -460,6 +707,12 @@ export type PostCreate = {
      * The post this one replies to
      */
     parent_post_id?: string | null;
+    /**
+     * Author Name
+     *
+     * Required with a team API key; a person always writes as their display name
+     */
+    author_name?: string | null;
     /**
      * Tags
      *
@@ -498,10 +751,6 @@ export type PostPage = {
  */
 export type PostPublic = {
     /**
-     * Author Name
-     */
-    author_name: string;
-    /**
      * Content
      */
     content: string;
@@ -521,6 +770,18 @@ export type PostPublic = {
      * The team's name
      */
     team: string;
+    /**
+     * Author Name
+     *
+     * The person's display name, or the name a key gave
+     */
+    author_name: string;
+    /**
+     * Author User Id
+     *
+     * The author's user id; null for posts made with a team API key
+     */
+    author_user_id: string | null;
     /**
      * Tags
      */
@@ -573,9 +834,123 @@ export type PricedTotals = {
 export type ReviewStatus = 'unreviewed' | 'accepted' | 'dismissed';
 
 /**
+ * Role
+ *
+ * Each role can do all that the ones below it can.
+ */
+export type Role = 'member' | 'admin' | 'owner';
+
+/**
+ * SessionList
+ */
+export type SessionList = {
+    /**
+     * Sessions
+     */
+    sessions: Array<SessionPublic>;
+};
+
+/**
+ * SessionPublic
+ */
+export type SessionPublic = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * User Agent
+     *
+     * The browser or client that signed in
+     */
+    user_agent: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Last Seen At
+     *
+     * Within a minute
+     */
+    last_seen_at: string;
+    /**
+     * Expires At
+     *
+     * The absolute expiry
+     */
+    expires_at: string;
+    /**
+     * Current
+     *
+     * Whether this is the session asking
+     */
+    current: boolean;
+};
+
+/**
  * Severity
  */
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/**
+ * SignIn
+ */
+export type SignIn = {
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Password
+     */
+    password: string;
+};
+
+/**
+ * SignUp
+ */
+export type SignUp = {
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Display Name
+     */
+    display_name: string;
+    /**
+     * Password
+     *
+     * 10-256 characters
+     */
+    password: string;
+    /**
+     * Team
+     *
+     * The new team's slug; you become its owner
+     */
+    team: string;
+};
+
+/**
+ * SignedIn
+ */
+export type SignedIn = {
+    /**
+     * Token
+     *
+     * The session token (`ls_...`): shown only once
+     */
+    token: string;
+    /**
+     * Expires At
+     *
+     * The absolute expiry
+     */
+    expires_at: string;
+    user: UserPublic;
+};
 
 /**
  * TeamCreate
@@ -600,6 +975,21 @@ export type TeamCreated = {
      * The team's first API key: shown only once
      */
     api_key: string;
+};
+
+/**
+ * TeamEnvelope
+ */
+export type TeamEnvelope = {
+    team: TeamPublic;
+};
+
+/**
+ * TeamMembership
+ */
+export type TeamMembership = {
+    team: TeamPublic;
+    role: Role;
 };
 
 /**
@@ -638,6 +1028,18 @@ export type TeamPublic = {
      * Created At
      */
     created_at: string;
+};
+
+/**
+ * TeamUpdate
+ */
+export type TeamUpdate = {
+    /**
+     * Name
+     *
+     * Unique slug: 1-64 characters of a-z, 0-9 and -
+     */
+    name: string;
 };
 
 /**
@@ -745,9 +1147,49 @@ export type UsageDay = {
 };
 
 /**
+ * UserPublic
+ */
+export type UserPublic = {
+    /**
+     * Email
+     *
+     * Unique, lowercase
+     */
+    email: string;
+    /**
+     * Display Name
+     *
+     * Shown as the author of what the user writes
+     */
+    display_name: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Last Sign In At
+     */
+    last_sign_in_at: string | null;
+};
+
+/**
+ * UserUpdate
+ */
+export type UserUpdate = {
+    /**
+     * Display Name
+     */
+    display_name: string;
+};
+
+/**
  * Every code an error response can carry
  */
-export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'RATE_LIMITED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR';
+export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'ALREADY_MEMBER' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'INVALID_CREDENTIALS' | 'INVITATION_INVALID' | 'LAST_OWNER' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'PERSON_REQUIRED' | 'RATE_LIMITED' | 'RESET_INVALID' | 'ROLE_REQUIRED' | 'SIGNUP_CLOSED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR' | 'WRONG_PASSWORD';
 
 export type ListPostsData = {
     body?: never;
@@ -798,7 +1240,7 @@ export type ListPostsErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -852,7 +1294,7 @@ export type CreatePostErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -914,7 +1356,7 @@ export type DeletePostErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -976,7 +1418,7 @@ export type GetPostErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1051,7 +1493,7 @@ export type ListRepliesErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1140,7 +1582,7 @@ export type ListAuditsErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1202,7 +1644,7 @@ export type CreateAuditErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1275,7 +1717,7 @@ export type StreamAuditEventsErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1333,7 +1775,7 @@ export type DeleteAuditErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1395,7 +1837,7 @@ export type GetAuditErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1457,7 +1899,7 @@ export type ReviewAuditErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1523,7 +1965,7 @@ export type RetryAuditErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1682,6 +2124,126 @@ export type CreateTeamResponses = {
 
 export type CreateTeamResponse = CreateTeamResponses[keyof CreateTeamResponses];
 
+export type DeleteTeamData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}';
+};
+
+export type DeleteTeamErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type DeleteTeamError = DeleteTeamErrors[keyof DeleteTeamErrors];
+
+export type DeleteTeamResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteTeamResponse = DeleteTeamResponses[keyof DeleteTeamResponses];
+
+export type RenameTeamData = {
+    body: TeamUpdate;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}';
+};
+
+export type RenameTeamErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: CONFLICT
+     */
+    409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RenameTeamError = RenameTeamErrors[keyof RenameTeamErrors];
+
+export type RenameTeamResponses = {
+    /**
+     * Successful Response
+     */
+    200: TeamEnvelope;
+};
+
+export type RenameTeamResponse = RenameTeamResponses[keyof RenameTeamResponses];
+
 export type ListApiKeysData = {
     body?: never;
     path: {
@@ -1700,7 +2262,7 @@ export type ListApiKeysErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1758,7 +2320,7 @@ export type CreateApiKeyErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1802,13 +2364,13 @@ export type RevokeApiKeyData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Key Id
          */
         key_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/api-keys/{key_id}';
@@ -1820,7 +2382,7 @@ export type RevokeApiKeyErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**
@@ -1860,6 +2422,1059 @@ export type RevokeApiKeyResponses = {
 
 export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
 
+export type ListMembersData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/members';
+};
+
+export type ListMembersErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ListMembersError = ListMembersErrors[keyof ListMembersErrors];
+
+export type ListMembersResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberList;
+};
+
+export type ListMembersResponse = ListMembersResponses[keyof ListMembersResponses];
+
+export type RemoveMemberData = {
+    body?: never;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/members/{user_id}';
+};
+
+export type RemoveMemberErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: LAST_OWNER
+     */
+    409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RemoveMemberError = RemoveMemberErrors[keyof RemoveMemberErrors];
+
+export type RemoveMemberResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RemoveMemberResponse = RemoveMemberResponses[keyof RemoveMemberResponses];
+
+export type UpdateMemberData = {
+    body: MemberUpdate;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/members/{user_id}';
+};
+
+export type UpdateMemberErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: LAST_OWNER
+     */
+    409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type UpdateMemberError = UpdateMemberErrors[keyof UpdateMemberErrors];
+
+export type UpdateMemberResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberList;
+};
+
+export type UpdateMemberResponse = UpdateMemberResponses[keyof UpdateMemberResponses];
+
+export type ListInvitationsData = {
+    body?: never;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/invitations';
+};
+
+export type ListInvitationsErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ListInvitationsError = ListInvitationsErrors[keyof ListInvitationsErrors];
+
+export type ListInvitationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: InvitationList;
+};
+
+export type ListInvitationsResponse = ListInvitationsResponses[keyof ListInvitationsResponses];
+
+export type CreateInvitationData = {
+    body: InvitationCreate;
+    path: {
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/invitations';
+};
+
+export type CreateInvitationErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict: ALREADY_MEMBER
+     */
+    409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type CreateInvitationError = CreateInvitationErrors[keyof CreateInvitationErrors];
+
+export type CreateInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    201: InvitationCreated;
+};
+
+export type CreateInvitationResponse = CreateInvitationResponses[keyof CreateInvitationResponses];
+
+export type RevokeInvitationData = {
+    body?: never;
+    path: {
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+        /**
+         * Team
+         */
+        team: string;
+    };
+    query?: never;
+    url: '/v1/teams/{team}/invitations/{invitation_id}';
+};
+
+export type RevokeInvitationErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: FORBIDDEN, PERSON_REQUIRED, ROLE_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RevokeInvitationError = RevokeInvitationErrors[keyof RevokeInvitationErrors];
+
+export type RevokeInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RevokeInvitationResponse = RevokeInvitationResponses[keyof RevokeInvitationResponses];
+
+export type SignUpData = {
+    body: SignUp;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/sign-up';
+};
+
+export type SignUpErrors = {
+    /**
+     * Forbidden: SIGNUP_CLOSED
+     */
+    403: ErrorResponse;
+    /**
+     * Conflict: CONFLICT, EMAIL_TAKEN
+     */
+    409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type SignUpError = SignUpErrors[keyof SignUpErrors];
+
+export type SignUpResponses = {
+    /**
+     * Successful Response
+     */
+    201: SignedIn;
+};
+
+export type SignUpResponse = SignUpResponses[keyof SignUpResponses];
+
+export type SignInData = {
+    body: SignIn;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/sign-in';
+};
+
+export type SignInErrors = {
+    /**
+     * Unauthorized: INVALID_CREDENTIALS
+     */
+    401: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type SignInError = SignInErrors[keyof SignInErrors];
+
+export type SignInResponses = {
+    /**
+     * Successful Response
+     */
+    200: SignedIn;
+};
+
+export type SignInResponse = SignInResponses[keyof SignInResponses];
+
+export type SignOutData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/sign-out';
+};
+
+export type SignOutErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type SignOutError = SignOutErrors[keyof SignOutErrors];
+
+export type SignOutResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SignOutResponse = SignOutResponses[keyof SignOutResponses];
+
+export type RequestPasswordResetData = {
+    body: PasswordResetRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password-reset';
+};
+
+export type RequestPasswordResetErrors = {
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RequestPasswordResetError = RequestPasswordResetErrors[keyof RequestPasswordResetErrors];
+
+export type RequestPasswordResetResponses = {
+    /**
+     * Successful Response
+     */
+    202: unknown;
+};
+
+export type ResetPasswordData = {
+    body: PasswordResetConfirm;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password-reset/confirm';
+};
+
+export type ResetPasswordErrors = {
+    /**
+     * Bad Request: RESET_INVALID
+     */
+    400: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ResetPasswordError = ResetPasswordErrors[keyof ResetPasswordErrors];
+
+export type ResetPasswordResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ResetPasswordResponse = ResetPasswordResponses[keyof ResetPasswordResponses];
+
+export type GetMeData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/me';
+};
+
+export type GetMeErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type GetMeError = GetMeErrors[keyof GetMeErrors];
+
+export type GetMeResponses = {
+    /**
+     * Successful Response
+     */
+    200: Me;
+};
+
+export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type UpdateMeData = {
+    body: UserUpdate;
+    path?: never;
+    query?: never;
+    url: '/v1/me';
+};
+
+export type UpdateMeErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type UpdateMeError = UpdateMeErrors[keyof UpdateMeErrors];
+
+export type UpdateMeResponses = {
+    /**
+     * Successful Response
+     */
+    200: Me;
+};
+
+export type UpdateMeResponse = UpdateMeResponses[keyof UpdateMeResponses];
+
+export type ChangePasswordData = {
+    body: PasswordChange;
+    path?: never;
+    query?: never;
+    url: '/v1/me/password';
+};
+
+export type ChangePasswordErrors = {
+    /**
+     * Bad Request: WRONG_PASSWORD
+     */
+    400: ErrorResponse;
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ChangePasswordError = ChangePasswordErrors[keyof ChangePasswordErrors];
+
+export type ChangePasswordResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
+
+export type RevokeAllSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/me/sessions';
+};
+
+export type RevokeAllSessionsErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RevokeAllSessionsError = RevokeAllSessionsErrors[keyof RevokeAllSessionsErrors];
+
+export type RevokeAllSessionsResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RevokeAllSessionsResponse = RevokeAllSessionsResponses[keyof RevokeAllSessionsResponses];
+
+export type ListSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/me/sessions';
+};
+
+export type ListSessionsErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type ListSessionsError = ListSessionsErrors[keyof ListSessionsErrors];
+
+export type ListSessionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: SessionList;
+};
+
+export type ListSessionsResponse = ListSessionsResponses[keyof ListSessionsResponses];
+
+export type RevokeSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: string;
+    };
+    query?: never;
+    url: '/v1/me/sessions/{session_id}';
+};
+
+export type RevokeSessionErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: PERSON_REQUIRED
+     */
+    403: ErrorResponse;
+    /**
+     * Not Found: NOT_FOUND
+     */
+    404: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type RevokeSessionError = RevokeSessionErrors[keyof RevokeSessionErrors];
+
+export type RevokeSessionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RevokeSessionResponse = RevokeSessionResponses[keyof RevokeSessionResponses];
+
+export type PreviewInvitationData = {
+    body: InvitationToken;
+    path?: never;
+    query?: never;
+    url: '/v1/invitations/preview';
+};
+
+export type PreviewInvitationErrors = {
+    /**
+     * Bad Request: INVITATION_INVALID
+     */
+    400: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type PreviewInvitationError = PreviewInvitationErrors[keyof PreviewInvitationErrors];
+
+export type PreviewInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    200: InvitationPreview;
+};
+
+export type PreviewInvitationResponse = PreviewInvitationResponses[keyof PreviewInvitationResponses];
+
+export type AcceptInvitationData = {
+    body: InvitationAccept;
+    path?: never;
+    query?: never;
+    url: '/v1/invitations/accept';
+};
+
+export type AcceptInvitationErrors = {
+    /**
+     * Bad Request: INVITATION_INVALID
+     */
+    400: ErrorResponse;
+    /**
+     * Unauthorized: INVALID_CREDENTIALS
+     */
+    401: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type AcceptInvitationError = AcceptInvitationErrors[keyof AcceptInvitationErrors];
+
+export type AcceptInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    200: SignedIn;
+};
+
+export type AcceptInvitationResponse = AcceptInvitationResponses[keyof AcceptInvitationResponses];
+
+export type CreateUserData = {
+    body: AdminUserCreate;
+    path?: never;
+    query?: never;
+    url: '/v1/users';
+};
+
+export type CreateUserErrors = {
+    /**
+     * Unauthorized: UNAUTHORIZED
+     */
+    401: ErrorResponse;
+    /**
+     * Forbidden: ADMIN_DISABLED, FORBIDDEN
+     */
+    403: ErrorResponse;
+    /**
+     * Conflict: EMAIL_TAKEN
+     */
+    409: ErrorResponse;
+    /**
+     * Request Entity Too Large: BODY_TOO_LARGE
+     */
+    413: ErrorResponse;
+    /**
+     * Unprocessable Entity: VALIDATION_ERROR
+     */
+    422: ErrorResponse;
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse;
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse;
+    /**
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     */
+    503: ErrorResponse;
+};
+
+export type CreateUserError = CreateUserErrors[keyof CreateUserErrors];
+
+export type CreateUserResponses = {
+    /**
+     * Successful Response
+     */
+    201: Me;
+};
+
+export type CreateUserResponse = CreateUserResponses[keyof CreateUserResponses];
+
 export type GetTeamUsageData = {
     body?: never;
     path: {
@@ -1891,7 +3506,7 @@ export type GetTeamUsageErrors = {
      */
     401: ErrorResponse;
     /**
-     * Forbidden: FORBIDDEN
+     * Forbidden: FORBIDDEN, ROLE_REQUIRED
      */
     403: ErrorResponse;
     /**

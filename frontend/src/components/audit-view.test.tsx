@@ -19,6 +19,8 @@ const base: AuditPublic = {
   error: null,
   review_status: "unreviewed",
   review_note: null,
+  requested_by_user_id: null,
+  reviewed_by_user_id: null,
   created_at: "2026-11-22T03:08:00Z",
   updated_at: "2026-11-22T03:08:00Z",
   completed_at: null,

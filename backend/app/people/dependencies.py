@@ -1,0 +1,157 @@
+"""Who is calling, in one place: a person's session, a team API key or the
+operator's token; and, on `/v1/teams/{team}/…`, the role they act with there.
+
+Each route declares the role it needs with `member_of(...)`; what it may do
+beyond the role (delete one's own post) is the service's rule."""
+
+import hmac
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import SERVER_ERRORS, RateLimited, ValidationFailed
+from app.core.openapi import accepts, bearer_token
+from app.core.tokens import KEY_PREFIX, SESSION_PREFIX, hash_token
+from app.people import repository
+from app.people.exceptions import PersonRequired, RoleRequired
+from app.people.models import KEY_ROLE, Caller, Person, Role
+from app.teams import service as teams
+from app.teams.dependencies import (
+    admin_scheme,
+    authenticate,
+    count_request,
+    refuse,
+    team_key_scheme,
+)
+from app.teams.exceptions import Forbidden, TeamNotFound, Unauthorized
+
+session_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="Session",
+    description="A person's session token from sign-in: `Authorization: Bearer ls_...`",
+)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def _session(
+    request: Request, token: str, team: str | None
+) -> tuple[Person, Any]:
+    """The session's person and its row (with the team's role, if any)."""
+    if not token.startswith(SESSION_PREFIX):
+        raise await refuse(request)
+    settings = _settings(request)
+    params = {
+        "token_hash": hash_token(token),
+        "team_name": team,
+        "idle_seconds": timedelta(hours=settings.session_idle_hours).total_seconds(),
+    }
+    async with _database(request).read() as session:
+        row = await session.one_or_none(repository.SESSION_CALLER, params)
+    if row is None:
+        raise await refuse(request)
+    person = Person(
+        user_id=row["user_id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        session_id=row["session_id"],
+    )
+    request.app.state.auth.sessions.note(person.session_id)
+    await count_request(request, f"user:{person.user_id}")
+    return person, row
+
+
+@accepts(session_scheme)
+async def current_person(request: Request) -> Person:
+    """The signed-in person; a team key is no person."""
+    token = bearer_token(request)
+    if token.startswith(KEY_PREFIX):
+        await authenticate(request, token)
+        raise PersonRequired()
+    person, _ = await _session(request, token, None)
+    return person
+
+
+PersonDep = Annotated[Person, Depends(current_person)]
+
+
+def _is_operator(request: Request, token: str) -> bool:
+    admin_token = _settings(request).admin_token
+    return (
+        bool(token)
+        and admin_token is not None
+        and hmac.compare_digest(token.encode(), admin_token.get_secret_value().encode())
+    )
+
+
+async def _caller(
+    request: Request, team: str, token: str, *, keys: bool, operator: bool
+) -> Caller:
+    if token.startswith(KEY_PREFIX):
+        key = await authenticate(request, token)
+        await count_request(request, f"key:{key.id}")
+        if key.team_name != team:
+            raise Forbidden(details={"team": team[:64]})
+        if not keys:
+            raise PersonRequired()
+        return Caller(key.team_id, key.team_name, KEY_ROLE, key_id=key.id)
+    if operator and _is_operator(request, token):
+        await count_request(request, "admin")
+        async with _database(request).read() as session:
+            found = await teams.get_team(session, team)
+        return Caller(found.id, found.name, Role.OWNER)
+    person, row = await _session(request, token, team)
+    if row["role"] is None:
+        # Not a member, or no such team: the same answer, so names stay private.
+        raise Forbidden(details={"team": team[:64]})
+    return Caller(row["team_id"], row["team_name"], Role(row["role"]), person=person)
+
+
+def member_of(
+    needed: Role = Role.MEMBER, *, keys: bool = True, operator: bool = False
+) -> Callable[[Request, str], Awaitable[Caller]]:
+    """A dependency for a team route: the caller, acting with at least `needed`.
+    `keys` lets a team API key in; `operator` lets the ADMIN_TOKEN in as owner."""
+
+    async def dependency(request: Request, team: str) -> Caller:
+        caller = await _caller(
+            request, team, bearer_token(request), keys=keys, operator=operator
+        )
+        if not caller.role.covers(needed):
+            raise RoleRequired(details={"needed": needed.value})
+        return caller
+
+    schemes = [session_scheme]
+    if keys:
+        schemes.append(team_key_scheme)
+    if operator:
+        schemes.append(admin_scheme)
+    return accepts(*schemes)(dependency)
+
+
+MemberDep = Annotated[Caller, Depends(member_of(Role.MEMBER))]
+AdminDep = Annotated[Caller, Depends(member_of(Role.ADMIN))]
+# What any route on a team's paths can answer, before its own errors.
+TEAM_ROUTE_ERRORS = (
+    Unauthorized,
+    Forbidden,
+    RoleRequired,
+    ValidationFailed,
+    RateLimited,
+    *SERVER_ERRORS,
+)
+# Routes only people (and, where allowed, the operator) may call.
+PEOPLE_ROUTE_ERRORS = (*TEAM_ROUTE_ERRORS, PersonRequired, TeamNotFound)
