@@ -63,14 +63,15 @@ class InvitationNotFound(AppError):
 
 
 class InvitationInvalid(AppError):
-    status_code = 400
+    # 404: to its holder, a token that no longer works names nothing.
+    status_code = 404
     code = "INVITATION_INVALID"
     # Unknown, expired, used and revoked alike: the token holder learns nothing more.
     message = "This invitation link is invalid, expired or already used"
 
 
 class ResetInvalid(AppError):
-    status_code = 400
+    status_code = 404
     code = "RESET_INVALID"
     message = "This password reset link is invalid, expired or already used"
 

@@ -226,7 +226,7 @@ async def test_an_invitation_works_once_and_tokens_are_stored_hashed(
     body = {"token": token, "password": PASSWORD, "display_name": "Bob"}
     assert (await client.post("/v1/invitations/accept", json=body)).status_code == 200
     again = await client.post("/v1/invitations/accept", json=body)
-    assert again.status_code == 400 and again.json()["code"] == "INVITATION_INVALID"
+    assert again.status_code == 404 and again.json()["code"] == "INVITATION_INVALID"
     dump = await session.connection.fetchval(
         "SELECT string_agg(t::text, ' ') FROM (SELECT * FROM invitation) t"
     )

@@ -2985,9 +2985,9 @@ export type ResetPasswordData = {
 
 export type ResetPasswordErrors = {
     /**
-     * Bad Request: RESET_INVALID
+     * Not Found: RESET_INVALID
      */
-    400: ErrorResponse;
+    404: ErrorResponse;
     /**
      * Request Entity Too Large: BODY_TOO_LARGE
      */
@@ -3337,9 +3337,9 @@ export type PreviewInvitationData = {
 
 export type PreviewInvitationErrors = {
     /**
-     * Bad Request: INVITATION_INVALID
+     * Not Found: INVITATION_INVALID
      */
-    400: ErrorResponse;
+    404: ErrorResponse;
     /**
      * Request Entity Too Large: BODY_TOO_LARGE
      */
@@ -3382,13 +3382,13 @@ export type AcceptInvitationData = {
 
 export type AcceptInvitationErrors = {
     /**
-     * Bad Request: INVITATION_INVALID
-     */
-    400: ErrorResponse;
-    /**
      * Unauthorized: INVALID_CREDENTIALS
      */
     401: ErrorResponse;
+    /**
+     * Not Found: INVITATION_INVALID
+     */
+    404: ErrorResponse;
     /**
      * Request Entity Too Large: BODY_TOO_LARGE
      */
