@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, EmailStr, StringConstraints
+from pydantic import AfterValidator, BaseModel, StringConstraints
 from sqlalchemy import (
     Boolean,
     Column,
@@ -54,8 +54,14 @@ def _lower(value: str) -> str:
     return value.lower()
 
 
-# Compared case-insensitively: stored and looked up in lowercase.
-Email = Annotated[EmailStr, StringConstraints(max_length=254), AfterValidator(_lower)]
+# Compared case-insensitively: stored and looked up in lowercase. Only its shape
+# is checked here; the invitation or reset mail proves that it works.
+EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+$"
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN),
+    AfterValidator(_lower),
+]
 Password = Annotated[
     str,
     StringConstraints(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD),

@@ -196,7 +196,9 @@ def test_contract_matches_the_live_openapi(
 def base_url(database_url: str) -> Iterator[str]:
     # Fuzzing sends hundreds of requests; limits have tests of their own. Audits
     # can be queued but no worker picks them up: the fuzzer exercises the API.
-    env = api_env(database_url, ADMIN_TOKEN=ADMIN_TOKEN)
+    # Sign-up stays closed: fuzzed sign-ups would commit teams into the database
+    # the rest of the suite shares.
+    env = api_env(database_url, ADMIN_TOKEN=ADMIN_TOKEN, SIGNUP="invite")
     with live_server(env) as url:
         yield url
 
