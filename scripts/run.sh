@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 backend_port=${PORT:-8000}
 export API_BASE_URL=${API_BASE_URL:-http://127.0.0.1:${backend_port}}
 
+# The settings the API will read (the shell, then .env), so the banner cannot
+# claim one environment while the API runs in another.
+environment=$(cd backend && .venv/bin/python -c \
+  'from app.core.config import get_settings; print(get_settings().environment)') || exit 1
+
 # Each side gets its own process group so that stopping it reaches every child
 # (next dev forks workers) and nothing is left behind.
 setsid backend/.venv/bin/looped serve --migrate --port "$backend_port" &
@@ -27,7 +32,7 @@ for _ in $(seq 1 240); do
   if python3 -c "import urllib.request as u; u.urlopen('${API_BASE_URL}/health/db', timeout=1)" 2>/dev/null; then
     cat <<MSG
 
-  Looped Needle is running
+  Looped Needle is running (ENVIRONMENT=${environment})
     Web app   http://127.0.0.1:3000
     API       ${API_BASE_URL}   (docs: ${API_BASE_URL}/v1/docs)
   Press Ctrl-C to stop.

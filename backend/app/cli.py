@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import signal
@@ -32,6 +33,7 @@ from app.teams import service as teams
 from app.teams.exceptions import ApiKeyNotFound
 from app.teams.models import ApiKeyPublic, TeamName
 
+logger = logging.getLogger(__name__)
 cli = typer.Typer(no_args_is_help=True, add_completion=False)
 
 
@@ -122,6 +124,13 @@ def serve(
         _migrate()
         if settings.environment == "development":
             _seed_if_empty()
+    if workers > 1 and not settings.redis_url:
+        logger.warning(
+            "rate limits are counted per process: with %d workers a caller gets "
+            "up to %d times each limit; set REDIS_URL to share the counts",
+            workers,
+            workers,
+        )
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers inherit the variable; stale files from an earlier run would
         # be summed into the new counts, so the folder starts empty.

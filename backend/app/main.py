@@ -1,5 +1,6 @@
 import asyncio
 import gc
+import hmac
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from importlib.metadata import version
@@ -18,7 +19,12 @@ from app.audits.worker import Worker
 from app.core import tracing
 from app.core.config import Settings, get_settings
 from app.core.db import Database, resolve_database_url, stop_embedded
-from app.core.errors import SERVER_ERRORS, error_responses, install_error_handlers
+from app.core.errors import (
+    SERVER_ERRORS,
+    MetricsTokenRequired,
+    error_responses,
+    install_error_handlers,
+)
 from app.core.logging import configure_logging
 from app.core.metrics import render_metrics
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
@@ -81,7 +87,18 @@ def settle_garbage_collector() -> None:
     gc.set_threshold(50_000, 50, 1_000)
 
 
+def _scraper_allowed(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    if settings.metrics_token is None:
+        return True
+    expected = f"Bearer {settings.metrics_token.get_secret_value()}"
+    given = request.headers.get("authorization", "")
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
 async def metrics(request: Request) -> Response:
+    if not _scraper_allowed(request):
+        return MetricsTokenRequired(headers={"WWW-Authenticate": "Bearer"}).response()
     # Before start-up has connected a database there is no queue to read.
     database: Database | None = getattr(request.app.state, "database", None)
     families = await queue_families(database) if database is not None else []
@@ -134,9 +151,14 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    fail_closed = settings.rate_limit_fail == "closed"
     app.state.auth = Authentication(
-        limiter=RateLimiter(settings.rate_limit, settings.redis_url),
-        sign_in_limiter=RateLimiter(settings.sign_in_limit, settings.redis_url),
+        limiter=RateLimiter(
+            settings.rate_limit, settings.redis_url, fail_closed=fail_closed
+        ),
+        sign_in_limiter=RateLimiter(
+            settings.sign_in_limit, settings.redis_url, fail_closed=fail_closed
+        ),
         sessions=UseRecorder(people_repository.RECORD_SESSION_USES),
     )
     app.state.audit_events = AuditEvents()

@@ -1,11 +1,14 @@
 """The operator CLI, run as a user would, against its own migrated database."""
 
 import asyncio
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -15,6 +18,7 @@ from app.core.config import BACKEND_DIR
 from app.core.db import asyncpg_dsn
 from app.core.tokens import hash_token
 from app.people.passwords import verify_password
+from tests.support.live_server import api_env, free_port
 
 KEY = re.compile(r"API key \(shown once, store it now\): (ln_\S+)")
 DEMO_OWNER = re.compile(r"Demo owner: (\S+) / (\S+) \(shown once")
@@ -182,3 +186,35 @@ def test_a_worker_without_ai_configured_says_how_to_configure_it(
     assert result.returncode == 2
     assert "OPENAI_API_KEY" in result.stderr
     assert "OPENAI_BASE_URL" in result.stderr
+
+
+def test_serve_with_workers_and_no_redis_warns_that_limits_are_per_process(
+    cli_database: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "serve.log"
+    port = free_port()
+    with output.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+            + ["--workers", "2"],
+            cwd=BACKEND_DIR,
+            env={**os.environ, **api_env(cli_database, LOG_LEVEL="INFO", REDIS_URL="")},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while "per process" not in output.read_text():
+                assert server.poll() is None, output.read_text()
+                assert time.monotonic() < deadline, output.read_text()
+                time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    warning = next(
+        json.loads(line)
+        for line in output.read_text().splitlines()
+        if "per process" in line
+    )
+    assert warning["level"] == "WARNING"
+    assert "REDIS_URL" in warning["message"]

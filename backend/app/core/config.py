@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # Empty keeps rate-limit counts in memory, per process.
     redis_url: str = ""
+    # While Redis cannot be reached: "open" serves requests without limits (and
+    # warns), "closed" refuses the limited routes with 503 until it answers.
+    rate_limit_fail: Literal["open", "closed"] = "open"
+    # Set, /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`; unset, it
+    # answers anyone who can reach it.
+    metrics_token: SecretStr | None = None
     # AI reviews: configured when either the key or an OpenAI-compatible server is set.
     openai_api_key: SecretStr | None = None
     openai_base_url: str = ""
@@ -201,7 +207,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https:// (or be empty)")
         return value.strip().rstrip("/")
 
-    @field_validator("admin_token", "openai_api_key", mode="before")
+    @field_validator("admin_token", "openai_api_key", "metrics_token", mode="before")
     @classmethod
     def _empty_token_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -236,6 +242,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "DATABASE_URL must be set in production; "
                 "the embedded PostgreSQL is for development and tests"
+            )
+        if self.cors_origins is not None and "*" in self.cors_origins:
+            raise ValueError(
+                "CORS_ORIGINS may not allow every origin (*) in production; "
+                "name the web app's origins"
             )
         token = self.admin_token.get_secret_value() if self.admin_token else ""
         if len(token) < MIN_ADMIN_TOKEN_LENGTH or token in PLACEHOLDER_SECRETS:

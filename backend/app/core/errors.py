@@ -112,6 +112,23 @@ class RateLimited(AppError):
     message = "Rate limited"
 
 
+class MetricsTokenRequired(AppError):
+    status_code = 401
+    code = "UNAUTHORIZED"
+    message = "A metrics token is required: Authorization: Bearer <METRICS_TOKEN>"
+
+
+class RateLimitUnavailable(AppError):
+    status_code = 503
+    code = "RATE_LIMIT_UNAVAILABLE"
+    message = "Rate limits cannot be checked right now; retry shortly"
+
+
+# What a rate-limited route can answer for its limits (RATE_LIMIT_FAIL=closed
+# refuses requests while the limits' storage is down).
+RATE_LIMIT_ERRORS: tuple[type[AppError], ...] = (RateLimited, RateLimitUnavailable)
+
+
 class DatabaseUnavailable(AppError):
     status_code = 503
     code = "DB_UNAVAILABLE"

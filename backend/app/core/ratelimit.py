@@ -3,9 +3,10 @@
 Counts live in memory, or in Redis when REDIS_URL is set so that every process and host
 shares them. This uses the asyncio API of `limits`, the engine behind slowapi: slowapi's
 own checks are synchronous and would block the event loop on every Redis round trip.
-When Redis cannot be reached the limiter fails open: requests are served unlimited
-(without rate-limit headers) and a warning is logged, so Redis is never a single point
-of failure for the API.
+When Redis cannot be reached the limiter fails open by default: requests are served
+unlimited (without rate-limit headers) and a warning is logged, so Redis is never a
+single point of failure for the API. RATE_LIMIT_FAIL=closed refuses them instead, for
+deployments where an unlimited API is the greater risk.
 """
 
 import logging
@@ -18,7 +19,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter
 from limits.errors import StorageError
 
-from app.core.errors import RateLimited
+from app.core.errors import RateLimited, RateLimitUnavailable
 
 # Slow Redis must not stall requests: give up fast and fail open.
 REDIS_TIMEOUT_S = 0.5
@@ -65,8 +66,11 @@ def _storage(redis_url: str) -> Storage:
 
 
 class RateLimiter:
-    def __init__(self, rate_limit: str, redis_url: str) -> None:
+    def __init__(
+        self, rate_limit: str, redis_url: str, *, fail_closed: bool = False
+    ) -> None:
         self.items = parse_many(rate_limit) if rate_limit else []
+        self.fail_closed = fail_closed
         self.strategy = (
             FixedWindowRateLimiter(_storage(redis_url)) if self.items else None
         )
@@ -87,7 +91,7 @@ class RateLimiter:
                     tightest = state
             return tightest
         except StorageError as error:
-            self._warn_storage_down(error)
+            self._storage_down(error)
             return None
 
     async def ensure_allowed(self, identity: str) -> None:
@@ -99,21 +103,24 @@ class RateLimiter:
                 if not await self.strategy.test(item, identity):
                     raise (await self._state(item, identity)).refusal()
         except StorageError as error:
-            self._warn_storage_down(error)
+            self._storage_down(error)
 
     async def _state(self, item: RateLimitItem, identity: str) -> RateLimitState:
         assert self.strategy is not None
         stats = await self.strategy.get_window_stats(item, identity)
         return RateLimitState(item, stats.remaining, stats.reset_time)
 
-    def _warn_storage_down(self, error: StorageError) -> None:
+    def _storage_down(self, error: StorageError) -> None:
         now = time.monotonic()
         if now - self._last_warning >= WARNING_INTERVAL_S:
             self._last_warning = now
+            outcome = "refusing requests" if self.fail_closed else "serving unlimited"
             logger.warning(
-                "rate limit storage unreachable; serving without limits",
+                f"rate limit storage unreachable; {outcome}",
                 extra={"error": type(error.storage_error).__name__},
             )
+        if self.fail_closed:
+            raise RateLimitUnavailable(headers={"Retry-After": "1"}) from None
 
 
 def describe(item: RateLimitItem) -> str:

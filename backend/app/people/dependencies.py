@@ -14,7 +14,7 @@ from fastapi.security import HTTPBearer
 
 from app.core.config import Settings
 from app.core.db import Database
-from app.core.errors import SERVER_ERRORS, RateLimited, ValidationFailed
+from app.core.errors import RATE_LIMIT_ERRORS, SERVER_ERRORS, ValidationFailed
 from app.core.openapi import accepts, bearer_token
 from app.core.tokens import KEY_PREFIX, SESSION_PREFIX, hash_token
 from app.people import repository
@@ -150,7 +150,7 @@ TEAM_ROUTE_ERRORS = (
     Forbidden,
     RoleRequired,
     ValidationFailed,
-    RateLimited,
+    *RATE_LIMIT_ERRORS,
     *SERVER_ERRORS,
 )
 # Routes only people (and, where allowed, the operator) may call.

@@ -6,9 +6,9 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, status
 from app.core.config import Settings, SettingsDep
 from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
 from app.core.errors import (
+    RATE_LIMIT_ERRORS,
     SERVER_ERRORS,
     AppError,
-    RateLimited,
     ValidationFailed,
     error_responses,
 )
@@ -59,7 +59,7 @@ from app.teams.exceptions import TeamNameTaken, Unauthorized
 
 PUBLIC_ERRORS: tuple[type[AppError], ...] = (
     ValidationFailed,
-    RateLimited,
+    *RATE_LIMIT_ERRORS,
     *SERVER_ERRORS,
 )
 PERSON_ERRORS = (Unauthorized, PersonRequired, *PUBLIC_ERRORS)

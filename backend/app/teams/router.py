@@ -9,8 +9,8 @@ from app.core.db import (
     TransactionRoute,
 )
 from app.core.errors import (
+    RATE_LIMIT_ERRORS,
     SERVER_ERRORS,
-    RateLimited,
     ValidationFailed,
     error_responses,
 )
@@ -32,7 +32,7 @@ from app.teams.models import (
     TeamUpdate,
 )
 
-ERRORS = (*ADMIN_ERRORS, ValidationFailed, RateLimited, *SERVER_ERRORS)
+ERRORS = (*ADMIN_ERRORS, ValidationFailed, *RATE_LIMIT_ERRORS, *SERVER_ERRORS)
 
 router = APIRouter(
     route_class=TransactionRoute,

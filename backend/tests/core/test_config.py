@@ -47,6 +47,18 @@ def test_production_allows_no_origin_unless_configured() -> None:
     assert settings(**PRODUCTION).allowed_origins == []
 
 
+@pytest.mark.parametrize("origins", ["*", "https://app.example, *"])
+def test_production_refuses_a_wildcard_origin(origins: str) -> None:
+    with pytest.raises(ConfigError, match="CORS_ORIGINS"):
+        settings(**{**PRODUCTION, "cors_origins": origins})
+
+
+def test_rate_limits_fail_open_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RATE_LIMIT_FAIL", raising=False)
+    assert settings().rate_limit_fail == "open"
+    assert settings(rate_limit_fail="closed").rate_limit_fail == "closed"
+
+
 @pytest.mark.parametrize(
     "token",
     [None, "", "short", "change-me-to-a-long-random-admin-token-of-32-plus-chars"],

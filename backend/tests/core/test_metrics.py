@@ -5,7 +5,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 
+from app.core.config import Settings
+from app.core.db import Database
+from app.main import create_app
 from tests.support.probe import mount_probe
 from tests.support.processes import python_output
 
@@ -30,6 +34,29 @@ async def test_metrics_exposes_the_default_collectors(
     assert response.headers["content-type"].startswith("text/plain")
     assert "python_info" in response.text
     assert "http_requests_in_progress" in response.text
+
+
+async def test_a_metrics_token_guards_the_scrape(
+    settings: Settings, test_database: Database
+) -> None:
+    token = "scrape-" + "x" * 32
+    app = create_app(
+        settings.model_copy(update={"metrics_token": SecretStr(token)}),
+        database=test_database,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        anonymous = await client.get("/metrics")
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer no"})
+        scraper = await client.get(
+            "/metrics", headers={"Authorization": f"Bearer {token}"}
+        )
+    for refused in (anonymous, wrong):
+        assert refused.status_code == 401
+        assert refused.json()["code"] == "UNAUTHORIZED"
+        assert "python_info" not in refused.text
+    assert scraper.status_code == 200
+    assert "python_info" in scraper.text
 
 
 async def test_request_duration_is_labelled_by_route_template(

@@ -128,7 +128,31 @@ async def test_unreachable_redis_fails_open_with_a_warning(
                 assert "x-ratelimit-limit" not in response.headers
     warnings = [r for r in caplog.records if r.name == "app.core.ratelimit"]
     assert len(warnings) == 1, "warned once, not on every request"
-    assert "serving without limits" in warnings[0].getMessage()
+    assert "serving unlimited" in warnings[0].getMessage()
+
+
+async def test_unreachable_redis_fails_closed_when_asked(
+    settings: Settings,
+    test_database: Database,
+    team_a: TeamWithKey,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    update = {
+        "redis_url": "redis://127.0.0.1:9/0",
+        "rate_limit": "100/minute",
+        "rate_limit_fail": "closed",
+    }
+    app = create_app(settings.model_copy(update=update), database=test_database)
+    with caplog.at_level(logging.WARNING, logger="app.core.ratelimit"):
+        async with client_for(app) as client:
+            response = await client.get(
+                f"/v1/teams/{team_a.name}/posts", headers=team_a.headers
+            )
+    assert response.status_code == 503
+    assert response.json()["code"] == "RATE_LIMIT_UNAVAILABLE"
+    assert response.headers["retry-after"] == "1"
+    warnings = [r for r in caplog.records if r.name == "app.core.ratelimit"]
+    assert "refusing requests" in warnings[0].getMessage()
 
 
 def redis_answers() -> bool:

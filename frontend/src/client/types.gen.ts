@@ -1189,7 +1189,7 @@ export type UserUpdate = {
 /**
  * Every code an error response can carry
  */
-export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'ALREADY_MEMBER' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'INVALID_CREDENTIALS' | 'INVITATION_INVALID' | 'LAST_OWNER' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'PERSON_REQUIRED' | 'RATE_LIMITED' | 'RESET_INVALID' | 'ROLE_REQUIRED' | 'SIGNUP_CLOSED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR' | 'WRONG_PASSWORD';
+export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'ALREADY_MEMBER' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'INVALID_CREDENTIALS' | 'INVITATION_INVALID' | 'LAST_OWNER' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'PERSON_REQUIRED' | 'RATE_LIMITED' | 'RATE_LIMIT_UNAVAILABLE' | 'RESET_INVALID' | 'ROLE_REQUIRED' | 'SIGNUP_CLOSED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR' | 'WRONG_PASSWORD';
 
 export type ListPostsData = {
     body?: never;
@@ -1260,7 +1260,7 @@ export type ListPostsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1318,7 +1318,7 @@ export type CreatePostErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1380,7 +1380,7 @@ export type DeletePostErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1442,7 +1442,7 @@ export type GetPostErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1517,7 +1517,7 @@ export type ListRepliesErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1602,7 +1602,7 @@ export type ListAuditsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1668,7 +1668,7 @@ export type CreateAuditErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: AI_NOT_CONFIGURED, DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: AI_NOT_CONFIGURED, DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1737,7 +1737,7 @@ export type StreamAuditEventsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1799,7 +1799,7 @@ export type DeleteAuditErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1861,7 +1861,7 @@ export type GetAuditErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1927,7 +1927,7 @@ export type ReviewAuditErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -1993,7 +1993,7 @@ export type RetryAuditErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: AI_NOT_CONFIGURED, DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: AI_NOT_CONFIGURED, DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2055,7 +2055,7 @@ export type ListTeamsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2108,7 +2108,7 @@ export type CreateTeamErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2166,7 +2166,7 @@ export type DeleteTeamErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2228,7 +2228,7 @@ export type RenameTeamErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2286,7 +2286,7 @@ export type ListApiKeysErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2344,7 +2344,7 @@ export type CreateApiKeyErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2406,7 +2406,7 @@ export type RevokeApiKeyErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2464,7 +2464,7 @@ export type ListMembersErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2530,7 +2530,7 @@ export type RemoveMemberErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2596,7 +2596,7 @@ export type UpdateMemberErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2654,7 +2654,7 @@ export type ListInvitationsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2716,7 +2716,7 @@ export type CreateInvitationErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2778,7 +2778,7 @@ export type RevokeInvitationErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2827,7 +2827,7 @@ export type SignUpErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2872,7 +2872,7 @@ export type SignInErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2921,7 +2921,7 @@ export type SignOutErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -2962,7 +2962,7 @@ export type RequestPasswordResetErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3005,7 +3005,7 @@ export type ResetPasswordErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3054,7 +3054,7 @@ export type GetMeErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3103,7 +3103,7 @@ export type UpdateMeErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3156,7 +3156,7 @@ export type ChangePasswordErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3205,7 +3205,7 @@ export type RevokeAllSessionsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3254,7 +3254,7 @@ export type ListSessionsErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3312,7 +3312,7 @@ export type RevokeSessionErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3357,7 +3357,7 @@ export type PreviewInvitationErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3406,7 +3406,7 @@ export type AcceptInvitationErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3459,7 +3459,7 @@ export type CreateUserErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
@@ -3526,7 +3526,7 @@ export type GetTeamUsageErrors = {
      */
     500: ErrorResponse;
     /**
-     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE
+     * Service Unavailable: DATABASE_BUSY, DB_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE
      */
     503: ErrorResponse;
 };
