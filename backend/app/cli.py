@@ -22,7 +22,14 @@ from app.audits.worker import Worker
 from app.core import migrate as migrations
 from app.core import tracing
 from app.core.config import get_settings
-from app.core.db import Database, Session, resolve_database_url, stop_embedded
+from app.core.db import (
+    ALL_TEAMS,
+    Database,
+    Session,
+    resolve_database_url,
+    resolve_migration_url,
+    stop_embedded,
+)
 from app.core.errors import AppError
 from app.core.logging import configure_logging
 from app.core.models import parse_id
@@ -45,7 +52,7 @@ def _exit_on_sigterm(signum: int, _: FrameType | None) -> None:
 def _migrate() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
-    migrations.upgrade(resolve_database_url(settings))
+    migrations.upgrade(resolve_migration_url(settings))
 
 
 T = TypeVar("T")
@@ -59,7 +66,7 @@ def _in_transaction(work: Callable[[Session], Awaitable[T]]) -> T:
     async def run() -> T:
         database = await Database.connect(resolve_database_url(settings), settings)
         try:
-            async with database.write() as session:
+            async with database.write(ALL_TEAMS) as session:
                 return await work(session)
         finally:
             await database.dispose()

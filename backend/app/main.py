@@ -18,7 +18,12 @@ from app.audits.router import router as audits_router
 from app.audits.worker import Worker
 from app.core import tracing
 from app.core.config import Settings, get_settings
-from app.core.db import Database, resolve_database_url, stop_embedded
+from app.core.db import (
+    Database,
+    resolve_database_url,
+    stop_embedded,
+    warn_if_row_security_is_bypassed,
+)
 from app.core.errors import (
     SERVER_ERRORS,
     MetricsTokenRequired,
@@ -131,6 +136,7 @@ def create_app(
             return
         url = await anyio.to_thread.run_sync(resolve_database_url, settings)
         app.state.database = await Database.connect(url, settings)
+        await warn_if_row_security_is_bypassed(app.state.database)
         settle_garbage_collector()
         try:
             async with serving(app.state.database):

@@ -21,12 +21,14 @@ from app.core.db import (
     Connection,
     Database,
     OnConnection,
+    TenantConnection,
     asyncpg_dsn,
     prepare_connection,
 )
 from app.core.embedded import embedded_postgres
+from app.core.roles import RUNTIME_ROLE
 from app.main import create_app
-from tests.support.databases import create_database, drop_database
+from tests.support.databases import as_role, create_database, drop_database
 from tests.support.factories import TeamWithKey, make_team
 from tests.support.model_server import ModelServer
 
@@ -69,7 +71,9 @@ async def empty_database_url(server_url: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def test_connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     """One connection inside a transaction that the test rolls back."""
-    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(
+        asyncpg_dsn(database_url), connection_class=TenantConnection
+    )
     await prepare_connection(connection)
     transaction = connection.transaction()
     await transaction.start()
@@ -79,16 +83,24 @@ async def test_connection(database_url: str) -> AsyncIterator[asyncpg.Connection
 
 
 @pytest.fixture
-def test_database(test_connection: asyncpg.Connection, settings: Settings) -> Database:
+def test_database(test_connection: TenantConnection, settings: Settings) -> Database:
     """The app's Database on the test's connection: each request's session is a
     savepoint, so requests still commit and roll back, and the test sees it all.
-    Requests take the connection in turn."""
+    Requests take the connection in turn, as the runtime role, under row-level
+    security; the test's own statements run as the superuser that set it up."""
     turn = asyncio.Lock()
 
     @asynccontextmanager
     async def acquire() -> AsyncIterator[Connection]:
-        async with turn, test_connection.transaction():
-            yield test_connection
+        async with turn:
+            try:
+                async with test_connection.transaction():
+                    await test_connection.execute(f"SET ROLE {RUNTIME_ROLE}")
+                    yield test_connection
+            finally:
+                # A released savepoint keeps its settings; a rolled-back one not.
+                test_connection.forget_tenancy()
+                await test_connection.execute("RESET ROLE")
 
     return Database(acquire, dsn=asyncpg_dsn(settings.database_url), settings=settings)
 
@@ -112,11 +124,14 @@ async def committed_database(
     """A pooled Database whose transactions really commit, for what independent
     connections must see (workers, notifications, commit failures); emptied after
     each test."""
-    database = await Database.connect(committed_database_url, settings)
+    database = await Database.connect(as_role(committed_database_url), settings)
     yield database
-    async with database.write() as session:
-        await session.connection.execute("TRUNCATE team CASCADE")
     await database.dispose()
+    owner = await asyncpg.connect(asyncpg_dsn(committed_database_url))
+    try:
+        await owner.execute("TRUNCATE team CASCADE")
+    finally:
+        await owner.close()
 
 
 @pytest.fixture

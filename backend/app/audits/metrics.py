@@ -9,7 +9,7 @@ from asyncpg import PostgresError
 from prometheus_client.metrics_core import Metric
 
 from app.audits import queue
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from app.core.errors import AppError
 from app.core.metrics import gauge
 
@@ -22,7 +22,10 @@ logger = logging.getLogger("app.audits.metrics")
 
 async def queue_families(database: Database) -> list[Metric]:
     try:
-        async with asyncio.timeout(SCRAPE_TIMEOUT_S), database.read() as session:
+        async with (
+            asyncio.timeout(SCRAPE_TIMEOUT_S),
+            database.read(ALL_TEAMS) as session,
+        ):
             depth = await queue.depth(session)
     except (OSError, PostgresError, AppError, TimeoutError) as error:
         logger.warning(

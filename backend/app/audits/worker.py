@@ -15,7 +15,7 @@ from app.audits import queue
 from app.audits.models import AuditStatus
 from app.core import tracing
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database, team_tenancy
 from app.core.errors import AppError
 from app.core.logging import audit_id_var
 from app.core.metrics import (
@@ -121,7 +121,8 @@ class Worker:
 
     async def _claim(self, capacity: int) -> list[queue.Claim]:
         settings = self._settings
-        async with self._database.write() as session:
+        # The queue is every team's; each claimed audit then runs for its team.
+        async with self._database.write(ALL_TEAMS) as session:
             for audit_id in await queue.fail_abandoned(
                 session, max_attempts=settings.audit_max_attempts
             ):
@@ -161,7 +162,7 @@ class Worker:
 
     async def _review(self, claim: queue.Claim) -> None:
         try:
-            async with self._database.read() as session:
+            async with self._database.read(team_tenancy(claim.team_id)) as session:
                 reviewed = await queue.document(session, claim)
             if reviewed is None:
                 await self._failed(claim, _POST_GONE)
@@ -172,7 +173,7 @@ class Worker:
                 await self._failed(claim, failure)
                 return
             try:
-                async with self._database.write() as session:
+                async with self._database.write(team_tenancy(claim.team_id)) as session:
                     written = await queue.complete(session, claim, review)
             except (asyncpg.DataError, TypeError, ValueError) as error:
                 logger.warning(
@@ -207,7 +208,7 @@ class Worker:
             if retry
             else None
         )
-        async with self._database.write() as session:
+        async with self._database.write(team_tenancy(claim.team_id)) as session:
             written = await queue.record_failure(session, claim, failure, delay=delay)
         if retry:
             self._count(written, "retry", AuditStatus.PENDING)
@@ -238,7 +239,7 @@ class Worker:
         await asyncio.gather(*(task for task, _ in held), return_exceptions=True)
         try:
             if held:
-                async with self._database.write() as session:
+                async with self._database.write(ALL_TEAMS) as session:
                     for _, claim in held:
                         await queue.release(session, claim)
         except (OSError, PostgresError, AppError):

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
 
     environment: Environment = "development"
     database_url: str = ""
+    # The schema owner's connection, for migrations; empty: DATABASE_URL's.
+    migration_database_url: str = ""
     data_dir: Path = BACKEND_DIR / ".data"
     build_sha: str = "dev"
     host: str = "127.0.0.1"
@@ -159,7 +161,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migration_database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         if value and not value.startswith("postgresql+asyncpg://"):

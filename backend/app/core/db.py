@@ -7,10 +7,12 @@ at run time each statement is a prepared asyncpg statement, with no per-request
 compilation, result processing or unit of work in between."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, cast
+from uuid import UUID
 
 import asyncpg
 import orjson
@@ -25,7 +27,13 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from app.core.config import Settings
 from app.core.embedded import embedded_postgres
 from app.core.errors import DatabaseBusy, DatabaseUnavailable
+from app.core.roles import OWNER_ROLE, RUNTIME_ROLE
 
+logger = logging.getLogger("app.db")
+_ROW_SECURITY_BYPASS = (
+    "SELECT current_user AS role, rolsuper OR rolbypassrls AS bypasses FROM pg_roles "
+    "WHERE rolname = current_user"
+)
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 _NO_PARAMS: Mapping[str, Any] = {}
 # The server cannot be reached, is starting or stopping, or dropped the connection:
@@ -55,6 +63,52 @@ def _unavailable(error: BaseException) -> DatabaseUnavailable:
     return DatabaseUnavailable(
         details={"reason": type(error).__name__}, headers={"Retry-After": "1"}
     )
+
+
+# Row-level security reads the team from `app.team_id`: a team's id, nothing (no
+# team-scoped row is visible) or every team, for what spans them by design (finding
+# a key by its hash, the operator's API, the audit queue). Values are only ever
+# these forms, so they may be written into SQL.
+Tenancy = str
+NO_TEAM: Tenancy = ""
+ALL_TEAMS: Tenancy = "*"
+_SET_TENANCY = "SELECT set_config('app.team_id', $1, false)"
+_SET_TRANSACTION_TENANCY = "SELECT set_config('app.team_id', $1, true)"
+
+
+def team_tenancy(team_id: UUID) -> Tenancy:
+    return str(team_id)
+
+
+def _begin(tenancy: Tenancy) -> str:
+    # One message, so a transaction's team costs no round trip of its own.
+    return f"BEGIN; SELECT set_config('app.team_id', '{tenancy}', true)"
+
+
+class TenantConnection(asyncpg.Connection):
+    """Remembers the team its session is set to, so that a read for the team the
+    connection last served (the usual case under load) costs no extra statement."""
+
+    __slots__ = ("_tenancy",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tenancy: Tenancy | None = None
+
+    async def enter_tenancy(self, tenancy: Tenancy) -> None:
+        if self._tenancy != tenancy:
+            self._tenancy = None
+            await self.fetchval(_SET_TENANCY, tenancy)
+            self._tenancy = tenancy
+
+    def forget_tenancy(self) -> None:
+        """For a caller that may undo the setting (a rolled-back savepoint)."""
+        self._tenancy = None
+
+
+def _tenant(connection: "Connection") -> TenantConnection:
+    # A pool's proxy passes attribute access on to its connection.
+    return cast(TenantConnection, connection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +257,7 @@ class Database:
             max_size=settings.db_pool_size,
             init=prepare_connection,
             reset=_reset,
+            connection_class=TenantConnection,
             timeout=settings.db_connect_timeout,
             server_settings={"application_name": "looped-needle"},
         )
@@ -256,16 +311,32 @@ class Database:
             self._slots.release()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[OnConnection]:
-        """Statements that stand alone: no BEGIN and COMMIT round trips."""
+    async def read(self, tenancy: Tenancy = NO_TEAM) -> AsyncIterator[OnConnection]:
+        """Statements that stand alone: no BEGIN and COMMIT round trips. The team
+        is the connection's session setting, changed only when it differs."""
         async with self._connection() as connection:
+            await _tenant(connection).enter_tenancy(tenancy)
             yield OnConnection(connection)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[OnConnection]:
-        """One transaction: committed when the block ends, rolled back on error."""
-        async with self._connection() as connection, connection.transaction():
-            yield OnConnection(connection)
+    async def write(self, tenancy: Tenancy = NO_TEAM) -> AsyncIterator[OnConnection]:
+        """One transaction for one team, set for that transaction only: committed
+        when the block ends, rolled back on error."""
+        async with self._connection() as connection:
+            if connection.is_in_transaction():
+                # Nested in a caller's transaction (as tests run): a savepoint.
+                async with connection.transaction():
+                    await connection.fetchval(_SET_TRANSACTION_TENANCY, tenancy)
+                    yield OnConnection(connection)
+                return
+            await connection.execute(_begin(tenancy))
+            try:
+                yield OnConnection(connection)
+            except BaseException:
+                if connection.is_in_transaction() and not _lost(connection):
+                    await connection.execute("ROLLBACK")
+                raise
+            await connection.execute("COMMIT")
 
     async def dispose(self) -> None:
         if self._close is not None:
@@ -301,17 +372,38 @@ class _Deferred:
             await session.execute(query, params)
 
 
+_TENANCY = "looped.tenancy"
+
+
+def set_tenancy(request: Request, tenancy: Tenancy) -> None:
+    """The team the request's statements run for, from its principal; a request
+    that sets none sees no team's rows."""
+    request.scope[_TENANCY] = tenancy
+
+
+def _tenancy(request: Request) -> Tenancy:
+    tenancy: Tenancy = request.scope.get(_TENANCY, NO_TEAM)
+    return tenancy
+
+
+async def across_teams(request: Request) -> None:
+    """For routes whose statements span teams by design and say which rows they
+    touch themselves: a person's own account, sign-in and sign-up."""
+    set_tenancy(request, ALL_TEAMS)
+
+
 class PooledReads(_Deferred):
     """Reads that stand alone, each statement on a pooled connection of its own:
     a reading request holds no connection between its statements."""
 
-    __slots__ = ("_database",)
+    __slots__ = ("_database", "_request")
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, request: Request) -> None:
         self._database = database
+        self._request = request
 
     def _on(self) -> AbstractAsyncContextManager[OnConnection]:
-        return self._database.read()
+        return self._database.read(_tenancy(self._request))
 
 
 class OneStatement(_Deferred):
@@ -319,34 +411,36 @@ class OneStatement(_Deferred):
     transaction: no BEGIN and COMMIT round trips. A second statement is refused,
     so a route cannot lose atomicity by growing one."""
 
-    __slots__ = ("_database", "_used")
+    __slots__ = ("_database", "_request", "_used")
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, request: Request) -> None:
         self._database = database
+        self._request = request
         self._used = False
 
     def _on(self) -> AbstractAsyncContextManager[OnConnection]:
         if self._used:
             raise RuntimeError("a one-statement write ran a second statement")
         self._used = True
-        return self._database.read()
+        return self._database.read(_tenancy(self._request))
 
 
 class RequestTransaction(_Deferred):
     """A request's one transaction: begun at its first statement (a request that
     writes nothing takes no connection) and ended by `TransactionRoute`."""
 
-    __slots__ = ("_database", "_block", "_session")
+    __slots__ = ("_database", "_request", "_block", "_session")
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, request: Request) -> None:
         self._database = database
+        self._request = request
         self._block: AbstractAsyncContextManager[OnConnection] | None = None
         self._session: OnConnection | None = None
 
     @asynccontextmanager
     async def _lent(self) -> AsyncIterator[OnConnection]:
         if self._session is None:
-            self._block = self._database.write()
+            self._block = self._database.write(_tenancy(self._request))
             self._session = await self._block.__aenter__()
         yield self._session
 
@@ -378,7 +472,7 @@ class TransactionRoute(APIRoute):
         handle = super().get_route_handler()
 
         async def handle_in_transaction(request: Request) -> Response:
-            transaction = RequestTransaction(request.app.state.database)
+            transaction = RequestTransaction(request.app.state.database, request)
             request.scope[_TRANSACTION] = transaction
             try:
                 response = await handle(request)
@@ -391,13 +485,43 @@ class TransactionRoute(APIRoute):
         return handle_in_transaction
 
 
-def resolve_database_url(settings: Settings) -> str:
-    """The configured server, or the embedded one started (blocking) on demand."""
-    if settings.database_url:
-        return settings.database_url
+def _embedded_url(settings: Settings, role: str) -> str:
     embedded = embedded_postgres(settings.data_dir)
     embedded.ensure_database()
-    return embedded.url()
+    return embedded.url(user=role)
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """Where the API and workers connect: the configured server, or the embedded
+    one started (blocking) on demand, as the runtime role."""
+    if settings.database_url:
+        return settings.database_url
+    return _embedded_url(settings, RUNTIME_ROLE)
+
+
+def resolve_migration_url(settings: Settings) -> str:
+    """Where migrations run, as the schema's owner."""
+    if settings.migration_database_url:
+        return settings.migration_database_url
+    if settings.database_url:
+        return settings.database_url
+    return _embedded_url(settings, OWNER_ROLE)
+
+
+async def warn_if_row_security_is_bypassed(database: Database) -> None:
+    """A superuser or BYPASSRLS role sees every team's rows whatever the policies
+    say: allowed (a quick try against a shared server), but never silently."""
+    try:
+        async with database.read() as session:
+            row = await session.connection.fetchrow(_ROW_SECURITY_BYPASS)
+    except DatabaseUnavailable:
+        return
+    if row is not None and row["bypasses"]:
+        logger.warning(
+            "row-level security does not apply to this database role; connect as "
+            "the runtime role (README, Database roles)",
+            extra={"role": row["role"]},
+        )
 
 
 def stop_embedded(settings: Settings) -> None:
@@ -411,11 +535,11 @@ async def get_database(request: Request) -> Database:
 
 
 async def read_session(request: Request) -> Session:
-    return PooledReads(request.app.state.database)
+    return PooledReads(request.app.state.database, request)
 
 
 async def one_statement(request: Request) -> Session:
-    return OneStatement(request.app.state.database)
+    return OneStatement(request.app.state.database, request)
 
 
 async def write_session(request: Request) -> Session:

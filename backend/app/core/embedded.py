@@ -16,6 +16,8 @@ from pathlib import Path
 
 import psutil
 
+from app.core.roles import ensure_roles
+
 with warnings.catch_warnings():
     # Without XDG_RUNTIME_DIR (containers, CI) the wheel warns at import and then
     # falls back to a temporary folder, which is what we want anyway.
@@ -54,23 +56,29 @@ class EmbeddedPostgres:
                 self._server.cleanup()
                 self._server = None
 
-    def url(self, database: str = DATABASE_NAME) -> str:
+    def url(self, database: str = DATABASE_NAME, user: str = "postgres") -> str:
+        """Over the server's socket, where every role is trusted."""
         server = self.start()
         socket_dir = server.get_postmaster_info().socket_dir
-        return f"postgresql+asyncpg://postgres@/{database}?host={socket_dir}"
+        return f"postgresql+asyncpg://{user}@/{database}?host={socket_dir}"
 
     def ensure_database(self, database: str = DATABASE_NAME) -> None:
+        """The database, owned by the migrations' role, and the runtime role."""
         exists = self._psql(
             f"SELECT 1 FROM pg_database WHERE datname = '{database}'"
         ).strip()
         if not exists:
             self._psql(f'CREATE DATABASE "{database}"')
+        self._psql(ensure_roles(database), database)
 
-    def _psql(self, sql: str) -> str:
+    def _psql(self, sql: str, database: str = "postgres") -> str:
         server = self.start()
         psql = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql"
         result = subprocess.run(
-            [str(psql), "-X", "-q", "-t", "-A", "-c", sql, server.get_uri()],
+            [
+                *(str(psql), "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1"),
+                *("-c", sql, server.get_uri(database=database)),
+            ],
             check=True,
             capture_output=True,
             text=True,

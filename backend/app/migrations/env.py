@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel.sql.sqltypes import AutoString
 
 from app.core.config import get_settings
-from app.core.db import resolve_database_url
+from app.core.db import ALL_TEAMS, resolve_migration_url
+from app.core.roles import ENSURE_RUNTIME_ROLE, GRANT_RUNTIME
 from app.models import metadata
 
 config = context.config
@@ -16,7 +17,7 @@ config = context.config
 
 def _url() -> str:
     url = config.attributes.get("url")
-    return str(url) if url else resolve_database_url(get_settings())
+    return str(url) if url else resolve_migration_url(get_settings())
 
 
 def _render_item(kind: str, item: Any, _: AutogenContext) -> str | Literal[False]:
@@ -36,7 +37,15 @@ def _run(connection: Connection) -> None:
         render_item=_render_item,
     )
     with context.begin_transaction():
+        # Row-level security binds the tables' owner too: a data migration
+        # works on every team's rows.
+        connection.exec_driver_sql(
+            f"SELECT set_config('app.team_id', '{ALL_TEAMS}', true)"
+        )
+        connection.exec_driver_sql(ENSURE_RUNTIME_ROLE)
         context.run_migrations()
+        for statement in GRANT_RUNTIME:
+            connection.exec_driver_sql(statement)
 
 
 async def _run_async() -> None:

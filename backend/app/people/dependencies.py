@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database, set_tenancy, team_tenancy
 from app.core.errors import RATE_LIMIT_ERRORS, SERVER_ERRORS, ValidationFailed
 from app.core.openapi import accepts, bearer_token
 from app.core.tokens import KEY_PREFIX, SESSION_PREFIX, hash_token
@@ -59,7 +59,8 @@ async def _session(
         "team_name": team,
         "idle_seconds": timedelta(hours=settings.session_idle_hours).total_seconds(),
     }
-    async with _database(request).read() as session:
+    # The person's role in the team is looked up before the team is known.
+    async with _database(request).read(ALL_TEAMS) as session:
         row = await session.one_or_none(repository.SESSION_CALLER, params)
     if row is None:
         raise await refuse(request)
@@ -132,6 +133,7 @@ def member_of(
         )
         if not caller.role.covers(needed):
             raise RoleRequired(details={"needed": needed.value})
+        set_tenancy(request, team_tenancy(caller.team_id))
         return caller
 
     schemes = [session_scheme]

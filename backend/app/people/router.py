@@ -4,7 +4,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, status
 
 from app.core.config import Settings, SettingsDep
-from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
+from app.core.db import (
+    OneStatementDep,
+    ReadSessionDep,
+    SessionDep,
+    TransactionRoute,
+    across_teams,
+)
 from app.core.errors import (
     RATE_LIMIT_ERRORS,
     SERVER_ERRORS,
@@ -84,6 +90,7 @@ def _link(settings: Settings, page: str, token: str) -> str:
 auth_router = APIRouter(
     route_class=TransactionRoute,
     prefix="/v1/auth",
+    dependencies=[Depends(across_teams)],
     responses=error_responses(*PUBLIC_ERRORS),
     tags=["auth"],
 )
@@ -181,6 +188,7 @@ async def reset_password(body: PasswordResetConfirm, session: SessionDep) -> Non
 invitations_router = APIRouter(
     route_class=TransactionRoute,
     prefix="/v1/invitations",
+    dependencies=[Depends(across_teams)],
     responses=error_responses(*PUBLIC_ERRORS, InvitationInvalid),
     tags=["invitations"],
 )
@@ -227,6 +235,7 @@ async def accept_invitation(
 me_router = APIRouter(
     route_class=TransactionRoute,
     prefix="/v1/me",
+    dependencies=[Depends(across_teams)],
     responses=error_responses(*PERSON_ERRORS),
     tags=["me"],
 )

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from app.core.db import Database, Query
+from app.core.db import ALL_TEAMS, Database, Query
 from app.core.listen import follow
 from app.core.models import utcnow
 from app.core.ratelimit import RateLimiter
@@ -97,7 +97,8 @@ class UseRecorder:
             "used_at": list(batch.values()),
         }
         try:
-            async with database.write() as session:
+            # One batch holds the uses of every team's keys and sessions.
+            async with database.write(ALL_TEAMS) as session:
                 await session.execute(self._statement, params)
         except Exception:
             # Kept for the next round; newer uses noted meanwhile win.

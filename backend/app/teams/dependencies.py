@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import SettingsDep
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database, set_tenancy
 from app.core.middleware import set_response_headers
 from app.core.tokens import KEY_PREFIX, hash_token
 from app.teams import service
@@ -67,7 +67,8 @@ async def authenticate(request: Request, token: str) -> AuthenticatedKey:
     if key is None:
         # An address over its failed-attempt limit costs the database nothing.
         await auth.limiter.ensure_allowed(client_identity(request))
-        async with _database(request).read() as session:
+        # Found by its hash alone: the team is what the key says.
+        async with _database(request).read(ALL_TEAMS) as session:
             key = await service.find_active_key(session, key_hash)
         if key is None:
             raise await refuse(request)
@@ -87,10 +88,12 @@ async def require_admin(
     expected = settings.admin_token.get_secret_value()
     if token and hmac.compare_digest(token.encode(), expected.encode()):
         await count_request(request, "admin")
+        # The operator's API spans teams by design.
+        set_tenancy(request, ALL_TEAMS)
         return
     await count_request(request, client_identity(request))
     if token.startswith(KEY_PREFIX):
-        async with _database(request).read() as session:
+        async with _database(request).read(ALL_TEAMS) as session:
             if await service.find_active_key(session, hash_token(token)):
                 raise Forbidden("Team API keys cannot use the admin API")
     raise Unauthorized()

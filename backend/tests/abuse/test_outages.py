@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from app.core import migrate
 from app.core.config import BACKEND_DIR, load_settings
 from app.core.db import (
+    ALL_TEAMS,
     Database,
     OnConnection,
     asyncpg_dsn,
@@ -188,7 +189,7 @@ async def test_a_connection_lost_in_a_transaction_is_unavailable(
     server: Server, database: Database, then: str
 ) -> None:
     with pytest.raises(DatabaseUnavailable):
-        async with database.write() as session:
+        async with database.write(ALL_TEAMS) as session:
             await _terminate(server.url, await _own_backend(session))
             if then == "a statement":
                 await session.execute(_SLEEP)
@@ -199,7 +200,7 @@ async def test_a_connection_closed_under_a_request_is_unavailable(
     database: Database,
 ) -> None:
     with pytest.raises(DatabaseUnavailable):
-        async with database.read() as session:
+        async with database.read(ALL_TEAMS) as session:
             await session.connection.close()
             await session.execute(_SLEEP)
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from app.main import audit_worker, create_app
 from tests.audits.support import Worker
 from tests.support.factories import TeamWithKey, make_team
@@ -56,7 +56,7 @@ async def queue_client(queue_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def queue_team(queue_database: Database) -> TeamWithKey:
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         return await make_team(session, "queue-team")
 
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from app.main import create_app
 from tests.audits.support import Worker, create_audit
 from tests.support import model_server as model
@@ -36,7 +36,7 @@ async def live(queue_app: FastAPI) -> AsyncIterator[Served]:
 
 @pytest.fixture
 async def other_team(queue_database: Database) -> TeamWithKey:
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         return await make_team(session, "other-team")
 
 
@@ -205,7 +205,7 @@ async def test_events_do_not_spend_the_keys_request_budget(
     )
     async with served(app) as live, stream(live, queue_team) as changes:
         assert changes.response.headers["X-RateLimit-Remaining"] == "2"
-        async with queue_database.write() as session:
+        async with queue_database.write(ALL_TEAMS) as session:
             for _ in range(5):
                 await session.connection.execute(
                     "INSERT INTO audit (id, team_id, content, include_replies)"
@@ -272,7 +272,7 @@ async def test_a_lost_listener_ends_streams_and_resumed_ones_miss_nothing(
     async with stream(live, queue_team) as changes:
         first, event = await changes.created(queue_client, queue_team)
         # The database drops the process's listening connections (a restart, say).
-        async with queue_database.read() as session:
+        async with queue_database.read(ALL_TEAMS) as session:
             await session.connection.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
                 " application_name = 'looped-needle-listener'"

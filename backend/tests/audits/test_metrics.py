@@ -12,7 +12,7 @@ import httpx
 from prometheus_client import REGISTRY
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from app.main import create_app
 from tests.audits.support import Worker, create_audit, settled
 from tests.support import model_server as model
@@ -40,7 +40,7 @@ async def set_running(
     database: Database, audit_id: str, *, expired: bool, attempts: int = 1
 ) -> None:
     lease = "- interval '1 second'" if expired else "+ interval '1 minute'"
-    async with database.write() as session:
+    async with database.write(ALL_TEAMS) as session:
         await session.connection.execute(
             "UPDATE audit SET status = 'running', attempts = $2, lease_token = $3,"
             f" lease_expires_at = now() {lease} WHERE id = $1",
@@ -58,7 +58,7 @@ async def test_queue_gauges_are_read_from_the_database_at_scrape_time(
     audits = [await create_audit(queue_client, queue_team) for _ in range(5)]
     await set_running(queue_database, audits[0]["id"], expired=False)
     await set_running(queue_database, audits[1]["id"], expired=True)
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         await session.connection.execute(
             "UPDATE audit SET status = 'failed' WHERE id = $1", UUID(audits[2]["id"])
         )

@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 
 from app.ai.prompt import PROMPT_VERSION, SYSTEM_PROMPT
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from app.core.logging import configure_logging
 from app.main import audit_worker, create_app
 from tests.audits.support import create_audit, settled
@@ -393,7 +393,7 @@ async def test_a_queued_audit_wakes_the_worker_without_waiting_for_a_poll(
 
         # The subscription's connection dies (a database restart, say): the worker
         # subscribes again and the next audit wakes it all the same.
-        async with queue_database.read() as session:
+        async with queue_database.read(ALL_TEAMS) as session:
             await session.connection.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE query LIKE 'LISTEN%' AND datname = current_database()"

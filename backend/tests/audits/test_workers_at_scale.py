@@ -15,7 +15,7 @@ import httpx
 
 from app.audits import queue
 from app.core.config import BACKEND_DIR, Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from app.main import audit_worker
 from tests.audits.support import create_audit, eventually, get_audit, settled
 from tests.support import model_server as model
@@ -81,7 +81,7 @@ async def calling(model_server: ModelServer, process: subprocess.Popen[bytes]) -
 
 
 async def stored(database: Database, audit_id: str) -> Any:
-    async with database.read() as session:
+    async with database.read(ALL_TEAMS) as session:
         return await session.connection.fetchrow(
             "SELECT status, attempts, lease_token FROM audit WHERE id = $1",
             UUID(audit_id),
@@ -180,7 +180,7 @@ async def test_two_workers_complete_fifty_audits_each_exactly_once(
 
     reviewed = [request.document["text"] for request in model_server.received]
     assert sorted(reviewed) == sorted(texts)
-    async with queue_database.read() as session:
+    async with queue_database.read(ALL_TEAMS) as session:
         attempts = await session.connection.fetchval("SELECT max(attempts) FROM audit")
     assert attempts == 1
     for log in logs:
@@ -195,7 +195,7 @@ async def test_an_expired_lease_with_no_attempts_left_fails_the_audit(
     model_server: ModelServer,
 ) -> None:
     audit = await create_audit(queue_client, queue_team)
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         await session.connection.execute(
             "UPDATE audit SET status = 'running', attempts = $2, lease_token = $3,"
             " lease_expires_at = now() - interval '1 second' WHERE id = $1",
@@ -222,7 +222,7 @@ async def test_an_outcome_is_written_only_while_the_lease_is_held(
 ) -> None:
     audit = await create_audit(queue_client, queue_team)
     claim_args = {"capacity": 1, "lease_seconds": 60, "max_attempts": 3}
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         [first] = await queue.claim(session, **claim_args)
         # Nothing else is due while the lease is held.
         assert await queue.claim(session, **claim_args) == []
@@ -235,6 +235,6 @@ async def test_an_outcome_is_written_only_while_the_lease_is_held(
 
     assert (second.id, second.attempts) == (first.id, 2)
     assert second.lease_token != first.lease_token
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         assert await queue.release(session, first) is False
         assert await queue.release(session, second) is True

@@ -2,7 +2,7 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database
 from tests.support.factories import TeamWithKey
 
 
@@ -15,7 +15,7 @@ async def test_a_request_that_waits_too_long_for_the_database_is_told_to_retry(
     client: httpx.AsyncClient, test_database: Database, team_a: TeamWithKey
 ) -> None:
     url = f"/v1/teams/{team_a.name}/posts"
-    async with test_database.read():
+    async with test_database.read(ALL_TEAMS):
         busy = await client.get(url, headers=team_a.headers)
     served = await client.get(url, headers=team_a.headers)
 

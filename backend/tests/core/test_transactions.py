@@ -3,29 +3,31 @@ whose transactions really commit."""
 
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 import pytest
 
 from app.core.config import Settings
-from app.core.db import Database
+from app.core.db import Database, asyncpg_dsn
 from app.main import create_app
 from tests.support.probe import PROBE_TABLE, mount_probe
 
 
 @pytest.fixture
 async def client(
-    settings: Settings, committed_database: Database
+    settings: Settings, committed_database: Database, committed_database_url: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async with committed_database.write() as session:
-        await session.connection.execute(PROBE_TABLE)
+    # The tests' table is the owner's to create; requests run as the runtime role.
+    owner = await asyncpg.connect(asyncpg_dsn(committed_database_url))
+    await owner.execute(PROBE_TABLE)
     app = mount_probe(create_app(settings, database=committed_database))
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             yield c
     finally:
-        async with committed_database.write() as session:
-            await session.connection.execute("DROP TABLE probe_row")
+        await owner.execute("DROP TABLE probe_row")
+        await owner.close()
 
 
 async def test_request_commits_its_changes(client: httpx.AsyncClient) -> None:

@@ -6,6 +6,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from app.core.db import asyncpg_dsn
+from app.core.roles import RUNTIME_ROLE
 
 
 def with_database(url: str, database: str) -> str:
@@ -29,3 +30,12 @@ async def drop_database(server_url: str, url: str) -> None:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await connection.close()
+
+
+def as_role(url: str, role: str = RUNTIME_ROLE) -> str:
+    """The same database as another role (the test servers trust every role)."""
+    return (
+        make_url(url)
+        .set(username=role, password=None)
+        .render_as_string(hide_password=False)
+    )

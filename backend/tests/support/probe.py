@@ -20,7 +20,8 @@ PROBE_TABLE = """
 CREATE TABLE probe_row (
     name text,
     CONSTRAINT uq_probe_row_name UNIQUE (name) DEFERRABLE INITIALLY DEFERRED
-)
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON probe_row TO looped_app
 """
 
 

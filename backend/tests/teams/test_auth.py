@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.core.db import Database, OnConnection
+from app.core.db import ALL_TEAMS, Database, OnConnection
 from app.teams import repository
 from app.teams.authentication import UseRecorder
 from app.teams.exceptions import Unauthorized
@@ -70,7 +70,7 @@ async def last_used_after_a_request(
 
 
 async def database_value(database: Database, sql: str) -> object:
-    async with database.read() as session:
+    async with database.read(ALL_TEAMS) as session:
         return await session.connection.fetchval(sql)
 
 

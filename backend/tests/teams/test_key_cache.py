@@ -4,10 +4,12 @@ a key or a team changed: two real server processes on one database."""
 import time
 from collections.abc import Callable
 
+import asyncpg
 import httpx
 
-from app.core.db import Database
+from app.core.db import ALL_TEAMS, Database, asyncpg_dsn
 from tests.conftest import ADMIN_TOKEN
+from tests.support.databases import as_role
 from tests.support.live_server import live_server
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -26,7 +28,7 @@ async def test_a_revoked_key_stops_working_in_every_process_within_a_second(
     committed_database_url: str, committed_database: Database
 ) -> None:
     env = {
-        "DATABASE_URL": committed_database_url,
+        "DATABASE_URL": as_role(committed_database_url),
         "ADMIN_TOKEN": ADMIN_TOKEN,
         "RATE_LIMIT": "",
         "LOG_LEVEL": "WARNING",
@@ -46,17 +48,20 @@ async def test_a_revoked_key_stops_working_in_every_process_within_a_second(
 
         # Revoked behind the processes' backs, with the notifying trigger off: the
         # key still works, so requests are served from the cache, not the database.
-        async with committed_database.write() as session:
-            await session.connection.execute(
+        owner = await asyncpg.connect(asyncpg_dsn(committed_database_url))
+        try:
+            await owner.execute(
                 "ALTER TABLE api_key DISABLE TRIGGER api_key_auth_changed;"
                 "UPDATE api_key SET revoked_at = now();"
                 "ALTER TABLE api_key ENABLE TRIGGER api_key_auth_changed"
             )
+        finally:
+            await owner.close()
         assert status(first) == status(second) == 200
 
         # Any change to the team notifies: every process drops its cached keys and
         # the database's answer (revoked) applies.
-        async with committed_database.write() as session:
+        async with committed_database.write(ALL_TEAMS) as session:
             await session.connection.execute("UPDATE team SET name = name")
         assert seconds_until(lambda: status(first) == 401) < 1
         assert seconds_until(lambda: status(second) == 401) < 1
