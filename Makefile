@@ -107,7 +107,6 @@ bench: $(BACKEND_STAMP) ## Hot-path throughput vs bare asyncpg (needs wrk)
 # --- Spec Kit and API compatibility ----------------------------------------------
 
 SPECKIT_STAMP := tools/speckit/.venv/.synced
-SPECIFY := tools/speckit/.venv/bin/specify
 OPTIC_STAMP := tools/optic/node_modules/.installed
 
 $(SPECKIT_STAMP): tools/speckit/pyproject.toml tools/speckit/uv.lock | uv
@@ -127,16 +126,14 @@ check-breaking: $(BACKEND_STAMP) $(OPTIC_STAMP) ## List breaking API changes sin
 	@scripts/check-breaking.sh
 
 .PHONY: speckit-upgrade
-speckit-upgrade: $(SPECKIT_STAMP) ## Reinstall Spec Kit's files and its Claude Code and Copilot skills at the pinned version
-	$(SPECIFY) init --here --force --non-interactive --ignore-agent-tools --script sh --integration claude
-	$(SPECIFY) integration install copilot --force --integration-options=--skills
-	@echo "Review the diff; .specify/CUSTOMIZATIONS.md says what to carry over by hand."
+speckit-upgrade: $(SPECKIT_STAMP) ## Reinstall Spec Kit's files, its Claude Code skills and its Copilot prompts at the pinned version
+	@tools/speckit/.venv/bin/python scripts/speckit-upgrade.py
 
 .PHONY: test-speckit
 test-speckit: check-speckit test-feature test-breaking ## The Spec Kit and API-compatibility checks of make test
 
 .PHONY: check-speckit
-check-speckit: $(SPECKIT_STAMP) ## Fail when a file Spec Kit manages was edited or an override is behind its template
+check-speckit: $(SPECKIT_STAMP) ## Fail on any specify integration status finding, an edited Spec Kit file, or an override behind its template
 	@tools/speckit/.venv/bin/python scripts/check-speckit.py
 
 .PHONY: test-feature

@@ -1,8 +1,11 @@
-"""Fails when Spec Kit's own files were edited, come from another version than the
-pinned CLI, or an override is behind the core template it was merged from.
+"""Fails when `specify integration status` has any finding, Spec Kit's own files were
+edited, come from another version than the pinned CLI, or an override is behind the
+core template it was merged from.
 
-Run with the pinned CLI's interpreter (`make check-speckit`); the file hashes are
-Spec Kit's to check, through `specify integration status --json`.
+Run with the pinned CLI's interpreter (`make check-speckit`); the file hashes of the
+recorded integrations are Spec Kit's to check, through
+`specify integration status --json`, and Copilot's, installed beside them, are checked
+here against its manifest.
 """
 
 import hashlib
@@ -16,9 +19,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SPECIFY = Path(sys.executable).parent / "specify"
 CUSTOMIZATIONS = ROOT / ".specify" / "CUSTOMIZATIONS.md"
-# Copilot shares `.github/` with other tools, so Spec Kit never declares it safe beside
-# another integration; ours write to disjoint folders (see CUSTOMIZATIONS.md).
-ACCEPTED_FINDING = ("unsafe-multi-install", "copilot")
 OVERRIDE_ROW = re.compile(
     r"^\| `overrides/(?P<override>[\w.-]+)` \| `(?P<core>templates/[\w.-]+)` "
     r"\| `(?P<sha256>[0-9a-f]{64})` \|",
@@ -33,17 +33,34 @@ def specify(*args: str) -> str:
 
 
 def status_problems(report: dict[str, Any]) -> list[str]:
+    problems = [
+        f"{finding['severity']} {finding['code']}: {finding['message']}"
+        for finding in report["findings"]
+    ]
+    if report["status"] != "ok" and not problems:
+        problems.append(f"specify integration status is {report['status']}")
+    return problems
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unrecorded_problems(report: dict[str, Any]) -> list[str]:
+    """Checks the integrations installed beside the project's own (Copilot, see
+    scripts/speckit-upgrade.py) as `specify integration status` checks those it
+    records: every file in the manifest present and unmodified."""
+    checked = set(report["manifest_checked_integrations"])
     problems = []
-    for key, manifest in report["manifests"].items():
-        for kind in ("modified", "missing", "invalid"):
-            paths = manifest[f"{kind}_files"]
-            problems += [f"{path}: {kind} ({key})" for path in paths]
-    if report["unchecked_manifests"]:
-        problems.append(f"{report['unchecked_manifests']} manifest(s) not checked")
-    for finding in report["findings"]:
-        code, message = finding["code"], finding["message"]
-        if (code, message.rsplit(": ", 1)[-1]) != ACCEPTED_FINDING:
-            problems.append(f"{finding['severity']} {code}: {message}")
+    for manifest in sorted((ROOT / ".specify" / "integrations").glob("*.json")):
+        key = manifest.name.removesuffix(".manifest.json")
+        if key in checked:
+            continue
+        for path, recorded in json.loads(manifest.read_text())["files"].items():
+            if not (ROOT / path).is_file():
+                problems.append(f"{path}: missing ({key})")
+            elif sha256(ROOT / path) != recorded:
+                problems.append(f"{path}: modified ({key})")
     return problems
 
 
@@ -74,7 +91,7 @@ def override_problems() -> list[str]:
     ]
     for row in rows:
         core = ROOT / ".specify" / row["core"]
-        if hashlib.sha256(core.read_bytes()).hexdigest() != row["sha256"]:
+        if sha256(core) != row["sha256"]:
             problems.append(
                 f"{row['core']} changed since overrides/{row['override']} was merged "
                 f"from it: merge the change, then record its new sha256 in "
@@ -87,7 +104,10 @@ def main() -> int:
     cli_version = specify("--version").split()[-1]
     report = json.loads(specify("integration", "status", "--json"))
     problems = (
-        status_problems(report) + version_problems(cli_version) + override_problems()
+        status_problems(report)
+        + unrecorded_problems(report)
+        + version_problems(cli_version)
+        + override_problems()
     )
     if problems:
         print("check-speckit: Spec Kit's files differ from what it installed:")
@@ -95,11 +115,13 @@ def main() -> int:
         print("Customise through overrides, upgrade with make speckit-upgrade:")
         print(f"see {CUSTOMIZATIONS.relative_to(ROOT)}.")
         return 1
-    tracked = sum(m["tracked_files"] for m in report["manifests"].values())
+    manifests = sorted((ROOT / ".specify" / "integrations").glob("*.json"))
+    tracked = sum(len(json.loads(path.read_text())["files"]) for path in manifests)
+    keys = [path.name.removesuffix(".manifest.json") for path in manifests]
     print(
-        f"check-speckit: Spec Kit {cli_version}, integrations "
-        f"{', '.join(report['installed_integrations'])}: {tracked} managed files "
-        "unmodified, overrides up to date with their templates"
+        f"check-speckit: Spec Kit {cli_version}, status ok, manifests "
+        f"{', '.join(keys)}: {tracked} managed files unmodified, overrides up to "
+        "date with their templates"
     )
     return 0
 

@@ -27,7 +27,7 @@ printf '%s\n' "${stub//"[###-feature-name]"/"$name"}" >"$folder/contracts/openap
 
 cat <<DONE
 Created $folder/spec.md and $folder/contracts/openapi.yaml.
-Next, write the spec: by hand, or in Claude Code or Copilot with
+Next, write the spec: by hand, or in Claude Code (in Copilot, /speckit.specify) with
   /speckit-specify SPECIFY_FEATURE_DIRECTORY=$folder <what the feature does>
 then /speckit-plan, which fills the contract. The contract gate fails on the stub until
 the API serves what the contract states:
