@@ -1,6 +1,7 @@
 """The audit row is the job. A worker claims due audits with `FOR UPDATE SKIP LOCKED`
 and a lease (a fresh token and an expiry), commits, calls the model outside any
-transaction, then writes the outcome only while the token is still its own: a worker
+transaction (renewing the lease while the call runs), then writes the outcome only
+while the token is still its own: a worker
 whose lease expired and was re-claimed can no longer write, so every audit completes
 exactly once. Times come from the database's clock, shared by every host."""
 
@@ -168,6 +169,14 @@ _FAIL = compile_query(
     )
     .returning(col(Audit.id))
 )
+# The worker still at it pushes its lease on, so a long model call is never
+# taken for a dead worker's.
+_RENEW = compile_query(
+    update(Audit)
+    .where(*_held(), _is(AuditStatus.RUNNING))
+    .values(lease_expires_at=func.now() + _seconds("lease_seconds"))
+    .returning(col(Audit.id))
+)
 # A worker that stops on purpose hands its audits back at once, and the
 # interrupted attempt does not count.
 _RELEASE = compile_query(
@@ -287,6 +296,11 @@ async def record_failure(
         statement = _RETRY_LATER
         params["delay"] = delay
     return await session.scalar(statement, params) is not None
+
+
+async def renew(session: Session, claim: Claim, *, lease_seconds: float) -> bool:
+    params = {**_held_params(claim), "lease_seconds": lease_seconds}
+    return await session.scalar(_RENEW, params) is not None
 
 
 async def release(session: Session, claim: Claim) -> bool:

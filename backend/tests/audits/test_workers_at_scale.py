@@ -122,6 +122,29 @@ async def test_a_killed_worker_s_audit_is_completed_exactly_once_by_another(
     assert len(model_server.received) == 2
 
 
+async def test_a_call_slower_than_the_lease_is_made_once_and_completed_once(
+    queue_client: httpx.AsyncClient,
+    queue_database: Database,
+    settings: Settings,
+    queue_team: TeamWithKey,
+    model_server: ModelServer,
+) -> None:
+    lease = settings.audit_lease_seconds
+    # The answer comes a lease and a half late; a second worker polls all along.
+    model_server.script(model.hang(lease * 2.5))
+    slow = settings.model_copy(
+        update={"audit_worker": True, "openai_timeout": lease * 4}
+    )
+    audit = await create_audit(queue_client, queue_team)
+
+    async with audit_worker(queue_database, slow), audit_worker(queue_database, slow):
+        audit = await settled(queue_client, queue_team, audit["id"], timeout=30)
+
+    assert audit["status"] == "completed"
+    assert audit["attempts"] == 1
+    assert len(model_server.received) == 1
+
+
 async def test_a_stopped_worker_hands_its_audit_back_at_once(
     queue_client: httpx.AsyncClient,
     queue_database: Database,
