@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from app.ai.client import Review
 from app.ai.exceptions import ModelCallFailed
-from app.ai.prompt import PROMPT_VERSION
+from app.ai.prompt import PROMPT_VERSION, serialized
 from app.audits.models import Audit, AuditStatus
 from app.core.db import Session, compile_query
 from app.posts.models import Post
@@ -227,8 +227,29 @@ async def fail_abandoned(session: Session, *, max_attempts: int) -> list[UUID]:
     return [row["id"] for row in rows]
 
 
-async def document(session: Session, claim: Claim) -> dict[str, Any] | None:
-    """What the model reviews, or None when the audited post is gone."""
+def fit_replies(
+    reviewed: dict[str, Any], replies: list[dict[str, Any]], max_chars: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The oldest replies that keep the serialized document within `max_chars`,
+    and how many were left out. The post itself always goes whole."""
+    # Counted with the empty list's brackets and room for the omitted count.
+    used = len(serialized({**reviewed, "replies": [], "replies_omitted": len(replies)}))
+    kept: list[dict[str, Any]] = []
+    for reply in replies:
+        # Items after the first are joined by ", ".
+        cost = len(serialized(reply)) + (2 if kept else 0)
+        if used + cost > max_chars:
+            break
+        kept.append(reply)
+        used += cost
+    return kept, len(replies) - len(kept)
+
+
+async def document(
+    session: Session, claim: Claim, *, max_chars: int
+) -> dict[str, Any] | None:
+    """What the model reviews, or None when the audited post is gone. A thread's
+    replies are cut, newest first, to keep it within `max_chars`."""
     if claim.content is not None:
         return {"text": claim.content}
     params = {"audited_post_id": claim.post_id, "audited_team_id": claim.team_id}
@@ -243,11 +264,14 @@ async def document(session: Session, claim: Claim) -> dict[str, Any] | None:
         }
     }
     if claim.include_replies:
-        replies = await session.all(_REPLIES, params)
-        reviewed["replies"] = [
+        rows = await session.all(_REPLIES, params)
+        replies = [
             {"author": reply["author_name"], "content": reply["content"]}
-            for reply in replies
+            for reply in rows
         ]
+        reviewed["replies"], omitted = fit_replies(reviewed, replies, max_chars)
+        if omitted:
+            reviewed["replies_omitted"] = omitted
     return reviewed
 
 

@@ -163,7 +163,9 @@ class Worker:
     async def _review(self, claim: queue.Claim) -> None:
         try:
             async with self._database.read() as session:
-                reviewed = await queue.document(session, claim)
+                reviewed = await queue.document(
+                    session, claim, max_chars=self._settings.audit_max_prompt_chars
+                )
             if reviewed is None:
                 await self._failed(claim, _POST_GONE)
                 return

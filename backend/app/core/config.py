@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-5-mini"
     openai_timeout: float = Field(default=60.0, gt=0, le=600)
     openai_max_output_tokens: int = Field(default=4000, ge=256, le=100_000)
+    # Characters of the document a review sends the model (the post and its
+    # replies, as JSON): replies that would pass it are left out, newest first.
+    audit_max_prompt_chars: int = Field(default=100_000, ge=20_000, le=2_000_000)
     audit_max_attempts: int = Field(default=5, ge=1, le=50)
     audit_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
     audit_backoff_max_seconds: float = Field(default=300.0, gt=0, le=86_400)

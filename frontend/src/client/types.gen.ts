@@ -143,7 +143,7 @@ export type AuditCreate = {
     /**
      * Include Replies
      *
-     * Whether the post's direct replies are reviewed
+     * Whether the post's direct replies are reviewed: the oldest first, at most 100, and only as many as keep the reviewed document (post and replies as JSON) within AUDIT_MAX_PROMPT_CHARS (default 100,000 characters); the document then tells the model how many were left out (replies_omitted). The post itself is always reviewed whole.
      */
     include_replies?: boolean;
     /**
@@ -247,7 +247,7 @@ export type AuditPublic = {
     /**
      * Include Replies
      *
-     * Whether the post's direct replies are reviewed
+     * Whether the post's direct replies are reviewed: the oldest first, at most 100, and only as many as keep the reviewed document (post and replies as JSON) within AUDIT_MAX_PROMPT_CHARS (default 100,000 characters); the document then tells the model how many were left out (replies_omitted). The post itself is always reviewed whole.
      */
     include_replies: boolean;
     /**
