@@ -12,7 +12,9 @@ from app.audits.exceptions import (
     AiNotConfigured,
     AuditConflict,
     AuditNotFound,
+    AuditQuotaExceeded,
     IdempotencyKeyReused,
+    TokenBudgetExceeded,
 )
 from app.audits.models import (
     AuditChange,
@@ -39,6 +41,9 @@ router = APIRouter(
     responses=error_responses(*TEAM_ROUTE_ERRORS),
     tags=["audits"],
 )
+
+# What queueing one more audit may be refused for: the team's caps.
+QUOTA_ERRORS = (AuditQuotaExceeded, TokenBudgetExceeded)
 
 AuditPageDep = Annotated[
     PageParams, Depends(page_params(default=20, maximum=50, noun="Audits"))
@@ -68,18 +73,25 @@ RECONNECT_MS = 2000
     response_model=AuditEnvelope,
     summary="Queue an AI review of a post (with its replies) or of a text",
     responses=error_responses(
-        *TEAM_ROUTE_ERRORS, PostNotFound, IdempotencyKeyReused, AiNotConfigured
+        *TEAM_ROUTE_ERRORS,
+        PostNotFound,
+        IdempotencyKeyReused,
+        AiNotConfigured,
+        *QUOTA_ERRORS,
     ),
 )
 async def create_audit(
     body: AuditCreate,
     caller: MemberDep,
     session: SessionDep,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
     _: None = AiConfiguredDep,
 ) -> AuditEnvelope:
-    audit, replayed = await service.create_audit(session, caller, body, idempotency_key)
+    audit, replayed = await service.create_audit(
+        session, caller, body, idempotency_key, settings
+    )
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return AuditEnvelope(audit=audit)
@@ -215,13 +227,19 @@ async def delete_audit(
     response_model=AuditEnvelope,
     summary="Queue a failed audit again, with a fresh set of attempts",
     responses=error_responses(
-        *TEAM_ROUTE_ERRORS, AuditNotFound, AuditConflict, AiNotConfigured
+        *TEAM_ROUTE_ERRORS,
+        AuditNotFound,
+        AuditConflict,
+        AiNotConfigured,
+        *QUOTA_ERRORS,
     ),
 )
 async def retry_audit(
     caller: MemberDep,
     audit_id: AuditIdDep,
     session: SessionDep,
+    settings: SettingsDep,
     _: None = AiConfiguredDep,
 ) -> AuditEnvelope:
-    return AuditEnvelope(audit=await service.retry_audit(session, caller, audit_id))
+    audit = await service.retry_audit(session, caller, audit_id, settings)
+    return AuditEnvelope(audit=audit)

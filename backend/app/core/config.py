@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     # Characters of the document a review sends the model (the post and its
     # replies, as JSON): replies that would pass it are left out, newest first.
     audit_max_prompt_chars: int = Field(default=100_000, ge=20_000, le=2_000_000)
+    # Per team: audits pending or running at once, and model tokens its audits
+    # may use per UTC day (0: no budget). Over either, creates and retries are 429.
+    audit_max_active_per_team: int = Field(default=100, ge=1, le=1_000_000)
+    audit_daily_token_budget: int = Field(default=2_000_000, ge=0)
     audit_max_attempts: int = Field(default=5, ge=1, le=50)
     audit_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
     audit_backoff_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
