@@ -13,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import (
     and_,
     bindparam,
+    case,
     func,
     literal_column,
     or_,
@@ -68,22 +69,47 @@ def _held() -> list[Any]:
     ]
 
 
-_DUE = (
-    select(col(Audit.id), col(Audit.status))
-    .where(
-        or_(
-            and_(_is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()),
-            # A worker that died mid-call leaves its lease behind to expire.
-            and_(
-                _is(AuditStatus.RUNNING),
-                col(Audit.lease_expires_at) < func.now(),
-                col(Audit.attempts) < bindparam("max_attempts"),
+def _due() -> Any:
+    return or_(
+        and_(_is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()),
+        # A worker that died mid-call leaves its lease behind to expire.
+        and_(
+            _is(AuditStatus.RUNNING),
+            col(Audit.lease_expires_at) < func.now(),
+            col(Audit.attempts) < bindparam("max_attempts"),
+        ),
+    )
+
+
+# Each team's due audits take turns: a team's first waiting audit is claimed before
+# any team's second, and a team's audits under review count as its earlier turns.
+# So one team's backlog delays another team's next audit by one claim at most, when
+# a worker has room for fewer audits than teams are waiting.
+_TURNS = (
+    select(
+        col(Audit.id),
+        func.row_number()
+        .over(
+            partition_by=col(Audit.team_id),
+            order_by=(
+                case((_is(AuditStatus.RUNNING), 0), else_=1),
+                col(Audit.run_after),
+                col(Audit.id),
             ),
         )
+        .label("turn"),
     )
-    .order_by(col(Audit.run_after))
+    .where(or_(_due(), _is(AuditStatus.RUNNING)))
+    .cte("turns")
+)
+_DUE = (
+    select(col(Audit.id), col(Audit.status))
+    .join(_TURNS, _TURNS.c.id == col(Audit.id))
+    # Again on the row as locked: another worker may have claimed it meanwhile.
+    .where(_due())
+    .order_by(_TURNS.c.turn, col(Audit.run_after))
     .limit(bindparam("capacity"))
-    .with_for_update(skip_locked=True)
+    .with_for_update(skip_locked=True, of=Audit.__table__)  # type: ignore[attr-defined]
     .cte("due")
 )
 _CLAIM = compile_query(

@@ -19,7 +19,7 @@ from app.core.db import Database
 from app.main import audit_worker
 from tests.audits.support import create_audit, eventually, get_audit, settled
 from tests.support import model_server as model
-from tests.support.factories import TeamWithKey
+from tests.support.factories import TeamWithKey, make_team
 from tests.support.model_server import ModelServer
 
 STARTED = "audit worker started"
@@ -261,3 +261,29 @@ async def test_an_outcome_is_written_only_while_the_lease_is_held(
     async with queue_database.write() as session:
         assert await queue.release(session, first) is False
         assert await queue.release(session, second) is True
+
+
+async def test_one_team_s_backlog_delays_another_team_s_audit_by_one_claim_at_most(
+    queue_client: httpx.AsyncClient,
+    queue_database: Database,
+    queue_team: TeamWithKey,
+) -> None:
+    async with queue_database.write() as session:
+        other = await make_team(session, "other-team")
+    backlog = [await create_audit(queue_client, queue_team) for _ in range(50)]
+    late = await create_audit(queue_client, other)
+    claim_args = {"lease_seconds": 60, "max_attempts": 3}
+
+    async def claim(capacity: int) -> list[UUID]:
+        async with queue_database.write() as session:
+            claims = await queue.claim(session, capacity=capacity, **claim_args)
+        return [c.id for c in claims]
+
+    # Room for two: each team's first turn.
+    assert await claim(2) == [UUID(backlog[0]["id"]), UUID(late["id"])]
+    # Room for one at a time: the other team's next audit waits one claim, though
+    # fifty of the first team's are older.
+    assert await claim(1) == [UUID(backlog[1]["id"])]
+    later = await create_audit(queue_client, other)
+    assert await claim(1) == [UUID(later["id"])]
+    assert await claim(1) == [UUID(backlog[2]["id"])]
