@@ -6,7 +6,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.audits import service
-from app.audits.dependencies import AiConfiguredDep, AuditIdDep
+from app.audits.dependencies import (
+    AiConfiguredDep,
+    AuditIdDep,
+    CreateLimitDep,
+    RetryLimitDep,
+)
 from app.audits.events import AuditEvents, Change
 from app.audits.exceptions import (
     AiNotConfigured,
@@ -27,7 +32,7 @@ from app.audits.models import (
 )
 from app.core.config import SettingsDep
 from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
-from app.core.errors import error_responses
+from app.core.errors import RATE_LIMIT_ERRORS, AppError, error_responses
 from app.core.pagination import PageParams, page_params
 from app.people.dependencies import TEAM_ROUTE_ERRORS, AdminDep, MemberDep
 from app.posts.exceptions import PostNotFound
@@ -43,7 +48,11 @@ router = APIRouter(
 )
 
 # What queueing one more audit may be refused for: the team's caps.
-QUOTA_ERRORS = (AuditQuotaExceeded, TokenBudgetExceeded)
+QUOTA_ERRORS: tuple[type[AppError], ...] = (
+    AuditQuotaExceeded,
+    TokenBudgetExceeded,
+    *RATE_LIMIT_ERRORS,
+)
 
 AuditPageDep = Annotated[
     PageParams, Depends(page_params(default=20, maximum=50, noun="Audits"))
@@ -88,6 +97,7 @@ async def create_audit(
     response: Response,
     idempotency_key: IdempotencyKey = None,
     _: None = AiConfiguredDep,
+    __: None = CreateLimitDep,
 ) -> AuditEnvelope:
     audit, replayed = await service.create_audit(
         session, caller, body, idempotency_key, settings
@@ -240,6 +250,7 @@ async def retry_audit(
     session: SessionDep,
     settings: SettingsDep,
     _: None = AiConfiguredDep,
+    __: None = RetryLimitDep,
 ) -> AuditEnvelope:
     audit = await service.retry_audit(session, caller, audit_id, settings)
     return AuditEnvelope(audit=audit)

@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     # may use per UTC day (0: no budget). Over either, creates and retries are 429.
     audit_max_active_per_team: int = Field(default=100, ge=1, le=1_000_000)
     audit_daily_token_budget: int = Field(default=2_000_000, ge=0)
+    # Per team, on top of RATE_LIMIT: audits created, and retried, e.g.
+    # "30/minute"; empty turns the limit off.
+    audit_create_limit: str = "30/minute"
+    audit_retry_limit: str = "10/minute"
     audit_max_attempts: int = Field(default=5, ge=1, le=50)
     audit_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
     audit_backoff_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
@@ -174,7 +178,9 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql+asyncpg:// (or be empty)")
         return value
 
-    @field_validator("rate_limit", "sign_in_limit")
+    @field_validator(
+        "rate_limit", "sign_in_limit", "audit_create_limit", "audit_retry_limit"
+    )
     @classmethod
     def _parse_rate_limit(cls, value: str) -> str:
         if value.strip():

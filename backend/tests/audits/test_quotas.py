@@ -27,6 +27,8 @@ def settings(settings: Settings) -> Settings:
         update={
             "audit_max_active_per_team": MAX_ACTIVE,
             "audit_daily_token_budget": BUDGET,
+            "audit_create_limit": "4/minute",
+            "audit_retry_limit": "1/minute",
         }
     )
 
@@ -138,3 +140,46 @@ async def test_yesterdays_tokens_do_not_count(
     )
 
     await create_audit(client, team_a)
+
+
+async def test_creates_are_rate_limited_per_team(
+    client: httpx.AsyncClient,
+    session: OnConnection,
+    team_a: TeamWithKey,
+    team_b: TeamWithKey,
+) -> None:
+    for _ in range(4):
+        audit = await create_audit(client, team_a)
+        # Finished at once, so the active cap is not what refuses the next one.
+        await complete(session, audit["id"])
+
+    response = await client.post(
+        audits_url(team_a), json={"content": "one more"}, headers=team_a.headers
+    )
+
+    assert response.status_code == 429
+    error = response.json()
+    assert error["code"] == "RATE_LIMITED"
+    assert error["details"]["limit"] == "4/minute"
+    assert int(response.headers["Retry-After"]) > 0
+    await create_audit(client, team_b)
+
+
+async def test_retries_are_rate_limited_per_team(
+    client: httpx.AsyncClient, session: OnConnection, team_a: TeamWithKey
+) -> None:
+    first = await create_audit(client, team_a)
+    second = await create_audit(client, team_a)
+    for audit in (first, second):
+        await fail(session, audit["id"])
+    retried = await client.post(
+        audits_url(team_a, f"/{first['id']}/retry"), headers=team_a.headers
+    )
+    assert retried.status_code == 202
+
+    response = await client.post(
+        audits_url(team_a, f"/{second['id']}/retry"), headers=team_a.headers
+    )
+
+    assert response.status_code == 429
+    assert response.json()["details"]["limit"] == "1/minute"
