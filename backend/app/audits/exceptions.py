@@ -44,3 +44,12 @@ class TokenBudgetExceeded(AppError):
         "The team has used its daily model token budget "
         "(AUDIT_DAILY_TOKEN_BUDGET); it resets at midnight UTC"
     )
+
+
+class RetryLimitReached(AppError):
+    status_code = 409
+    code = "RETRY_LIMIT_REACHED"
+    message = (
+        "This audit was retried as many times as AUDIT_MAX_RETRIES allows; "
+        "queue a new audit instead"
+    )

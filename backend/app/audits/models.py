@@ -154,6 +154,10 @@ class Audit(AuditBase, table=True):
     attempts: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
+    # Re-armed by the retry endpoint this many times (capped by AUDIT_MAX_RETRIES).
+    retries: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     run_after: datetime | None = Field(default=None, sa_column=_database_time())
     lease_token: UUID | None = Field(default=None)
     lease_expires_at: datetime | None = Field(

@@ -91,6 +91,7 @@ BY_IDEMPOTENCY_KEY = compile_query(
 )
 GET = compile_query(select(*AUDIT.columns()).where(*_mine()))
 STATUS = compile_query(select(col(Audit.status)).where(*_mine()))
+RETRIES = compile_query(select(col(Audit.status), col(Audit.retries)).where(*_mine()))
 
 
 def _review(fields: tuple[str, ...]) -> Query:
@@ -114,9 +115,14 @@ REVIEWS = {
 }
 RETRY = compile_query(
     update(Audit)
-    .where(*_mine(), col(Audit.status) == AuditStatus.FAILED)
+    .where(
+        *_mine(),
+        col(Audit.status) == AuditStatus.FAILED,
+        col(Audit.retries) < bindparam("max_retries"),
+    )
     .values(
         status=AuditStatus.PENDING,
+        retries=col(Audit.retries) + 1,
         attempts=0,
         run_after=func.now(),
         details=None,

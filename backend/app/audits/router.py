@@ -19,6 +19,7 @@ from app.audits.exceptions import (
     AuditNotFound,
     AuditQuotaExceeded,
     IdempotencyKeyReused,
+    RetryLimitReached,
     TokenBudgetExceeded,
 )
 from app.audits.models import (
@@ -240,6 +241,7 @@ async def delete_audit(
         *TEAM_ROUTE_ERRORS,
         AuditNotFound,
         AuditConflict,
+        RetryLimitReached,
         AiNotConfigured,
         *QUOTA_ERRORS,
     ),

@@ -16,6 +16,7 @@ from app.audits.exceptions import (
     AuditNotFound,
     AuditQuotaExceeded,
     IdempotencyKeyReused,
+    RetryLimitReached,
     TokenBudgetExceeded,
 )
 from app.audits.models import (
@@ -181,8 +182,18 @@ async def retry_audit(
     session: Session, caller: Caller, audit_id: UUID, settings: Settings
 ) -> AuditPublic:
     await _within_quota(session, caller, settings)
-    row = await session.one_or_none(repository.RETRY, _target(caller, audit_id))
+    params = {**_target(caller, audit_id), "max_retries": settings.audit_max_retries}
+    row = await session.one_or_none(repository.RETRY, params)
     if row is None:
+        found = await session.one_or_none(repository.RETRIES, params)
+        if found is not None and found["status"] == AuditStatus.FAILED:
+            raise RetryLimitReached(
+                details={
+                    "audit_id": str(audit_id),
+                    "limit": settings.audit_max_retries,
+                    "retries": found["retries"],
+                }
+            )
         raise await _conflict_or_missing(
             session, caller, audit_id, "Only failed audits can be retried"
         )

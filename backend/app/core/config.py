@@ -114,6 +114,8 @@ class Settings(BaseSettings):
     # "30/minute"; empty turns the limit off.
     audit_create_limit: str = "30/minute"
     audit_retry_limit: str = "10/minute"
+    # Times one audit may be re-armed through the retry endpoint.
+    audit_max_retries: int = Field(default=3, ge=0, le=100)
     audit_max_attempts: int = Field(default=5, ge=1, le=50)
     audit_backoff_seconds: float = Field(default=2.0, gt=0, le=3600)
     audit_backoff_max_seconds: float = Field(default=300.0, gt=0, le=86_400)
