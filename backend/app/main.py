@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.audits.dependencies import AuditLimits
 from app.audits.events import AuditEvents
 from app.audits.metrics import queue_families
 from app.audits.router import router as audits_router
@@ -168,6 +169,7 @@ def create_app(
         sessions=UseRecorder(people_repository.RECORD_SESSION_USES),
     )
     app.state.audit_events = AuditEvents()
+    app.state.audit_limits = AuditLimits.of(settings)
     if database is not None:
         app.state.database = database
 

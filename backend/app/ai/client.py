@@ -5,6 +5,7 @@ survives restarts. Every way a call can fail becomes a `ModelCallFailed` with a
 stable code, and nothing but a fully validated answer comes back.
 """
 
+import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -175,6 +176,7 @@ class Reviewer:
         # What the spans call the provider: OpenAI's API, or a compatible server.
         self._system = "openai" if not settings.openai_base_url else "openai_compatible"
         self._max_output_tokens = settings.openai_max_output_tokens
+        self._timeout = settings.openai_timeout
         self._client = openai.AsyncOpenAI(
             api_key=api_key.get_secret_value() if api_key else _KEYLESS,
             base_url=settings.openai_base_url or None,
@@ -222,13 +224,16 @@ class Reviewer:
 
     async def _call(self, document: dict[str, Any]) -> Any:
         try:
-            return await self._client.chat.completions.create(
-                model=self.model,
-                messages=prompt.messages(document),
-                response_format=response_format(),
-                max_completion_tokens=self._max_output_tokens,
-            )
-        except openai.APITimeoutError:
+            # The SDK's timeout bounds each phase (connecting, each read): a server
+            # that trickles its answer would never trip it. This bounds the call.
+            async with asyncio.timeout(self._timeout):
+                return await self._client.chat.completions.create(
+                    model=self.model,
+                    messages=prompt.messages(document),
+                    response_format=response_format(),
+                    max_completion_tokens=self._max_output_tokens,
+                )
+        except (openai.APITimeoutError, TimeoutError):
             raise ModelCallFailed(
                 "MODEL_TIMEOUT",
                 "The model did not answer within OPENAI_TIMEOUT",

@@ -29,8 +29,12 @@ explanation says in one or two sentences why they are a concern.
 """
 
 
+def serialized(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False)
+
+
 def messages(document: dict[str, Any]) -> list[ChatCompletionMessageParam]:
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": json.dumps(document, ensure_ascii=False)},
+        {"role": "user", "content": serialized(document)},
     ]

@@ -26,3 +26,30 @@ class IdempotencyKeyReused(AppError):
 class AuditConflict(AppError):
     status_code = 409
     code = "CONFLICT"
+
+
+class AuditQuotaExceeded(AppError):
+    status_code = 429
+    code = "AUDIT_QUOTA_EXCEEDED"
+    message = (
+        "The team has as many audits pending or running as AUDIT_MAX_ACTIVE_PER_TEAM "
+        "allows; queue more once some finish"
+    )
+
+
+class TokenBudgetExceeded(AppError):
+    status_code = 429
+    code = "TOKEN_BUDGET_EXCEEDED"
+    message = (
+        "The team has used its daily model token budget "
+        "(AUDIT_DAILY_TOKEN_BUDGET); it resets at midnight UTC"
+    )
+
+
+class RetryLimitReached(AppError):
+    status_code = 409
+    code = "RETRY_LIMIT_REACHED"
+    message = (
+        "This audit was retried as many times as AUDIT_MAX_RETRIES allows; "
+        "queue a new audit instead"
+    )

@@ -59,7 +59,12 @@ def _enum_column(default: StrEnum) -> Any:
 class AuditBase(SQLModel):
     post_id: UUID | None = Field(default=None, description="The audited post")
     include_replies: bool = Field(
-        default=False, description="Whether the post's direct replies are reviewed"
+        default=False,
+        description="Whether the post's direct replies are reviewed: the oldest "
+        "first, at most 100, and only as many as keep the reviewed document (post "
+        "and replies as JSON) within AUDIT_MAX_PROMPT_CHARS (default 100,000 "
+        "characters); the document then tells the model how many were left out "
+        "(replies_omitted). The post itself is always reviewed whole.",
     )
 
 
@@ -147,6 +152,10 @@ class Audit(AuditBase, table=True):
         default=None, sa_column=Column(JSONB, nullable=True)
     )
     attempts: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    # Re-armed by the retry endpoint this many times (capped by AUDIT_MAX_RETRIES).
+    retries: int = Field(
         default=0, sa_column=Column(Integer, nullable=False, server_default="0")
     )
     run_after: datetime | None = Field(default=None, sa_column=_database_time())

@@ -1,6 +1,7 @@
 """The audit row is the job. A worker claims due audits with `FOR UPDATE SKIP LOCKED`
 and a lease (a fresh token and an expiry), commits, calls the model outside any
-transaction, then writes the outcome only while the token is still its own: a worker
+transaction (renewing the lease while the call runs), then writes the outcome only
+while the token is still its own: a worker
 whose lease expired and was re-claimed can no longer write, so every audit completes
 exactly once. Times come from the database's clock, shared by every host."""
 
@@ -12,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import (
     and_,
     bindparam,
+    case,
     func,
     literal_column,
     or_,
@@ -22,7 +24,7 @@ from sqlmodel import col
 
 from app.ai.client import Review
 from app.ai.exceptions import ModelCallFailed
-from app.ai.prompt import PROMPT_VERSION
+from app.ai.prompt import PROMPT_VERSION, serialized
 from app.audits.models import Audit, AuditStatus
 from app.core.db import Session, compile_query
 from app.posts.models import Post
@@ -67,22 +69,47 @@ def _held() -> list[Any]:
     ]
 
 
-_DUE = (
-    select(col(Audit.id), col(Audit.status))
-    .where(
-        or_(
-            and_(_is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()),
-            # A worker that died mid-call leaves its lease behind to expire.
-            and_(
-                _is(AuditStatus.RUNNING),
-                col(Audit.lease_expires_at) < func.now(),
-                col(Audit.attempts) < bindparam("max_attempts"),
+def _due() -> Any:
+    return or_(
+        and_(_is(AuditStatus.PENDING), col(Audit.run_after) <= func.now()),
+        # A worker that died mid-call leaves its lease behind to expire.
+        and_(
+            _is(AuditStatus.RUNNING),
+            col(Audit.lease_expires_at) < func.now(),
+            col(Audit.attempts) < bindparam("max_attempts"),
+        ),
+    )
+
+
+# Each team's due audits take turns: a team's first waiting audit is claimed before
+# any team's second, and a team's audits under review count as its earlier turns.
+# So one team's backlog delays another team's next audit by one claim at most, when
+# a worker has room for fewer audits than teams are waiting.
+_TURNS = (
+    select(
+        col(Audit.id),
+        func.row_number()
+        .over(
+            partition_by=col(Audit.team_id),
+            order_by=(
+                case((_is(AuditStatus.RUNNING), 0), else_=1),
+                col(Audit.run_after),
+                col(Audit.id),
             ),
         )
+        .label("turn"),
     )
-    .order_by(col(Audit.run_after))
+    .where(or_(_due(), _is(AuditStatus.RUNNING)))
+    .cte("turns")
+)
+_DUE = (
+    select(col(Audit.id), col(Audit.status))
+    .join(_TURNS, _TURNS.c.id == col(Audit.id))
+    # Again on the row as locked: another worker may have claimed it meanwhile.
+    .where(_due())
+    .order_by(_TURNS.c.turn, col(Audit.run_after))
     .limit(bindparam("capacity"))
-    .with_for_update(skip_locked=True)
+    .with_for_update(skip_locked=True, of=Audit.__table__)  # type: ignore[attr-defined]
     .cte("due")
 )
 _CLAIM = compile_query(
@@ -168,6 +195,14 @@ _FAIL = compile_query(
     )
     .returning(col(Audit.id))
 )
+# The worker still at it pushes its lease on, so a long model call is never
+# taken for a dead worker's.
+_RENEW = compile_query(
+    update(Audit)
+    .where(*_held(), _is(AuditStatus.RUNNING))
+    .values(lease_expires_at=func.now() + _seconds("lease_seconds"))
+    .returning(col(Audit.id))
+)
 # A worker that stops on purpose hands its audits back at once, and the
 # interrupted attempt does not count.
 _RELEASE = compile_query(
@@ -218,8 +253,29 @@ async def fail_abandoned(session: Session, *, max_attempts: int) -> list[UUID]:
     return [row["id"] for row in rows]
 
 
-async def document(session: Session, claim: Claim) -> dict[str, Any] | None:
-    """What the model reviews, or None when the audited post is gone."""
+def fit_replies(
+    reviewed: dict[str, Any], replies: list[dict[str, Any]], max_chars: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The oldest replies that keep the serialized document within `max_chars`,
+    and how many were left out. The post itself always goes whole."""
+    # Counted with the empty list's brackets and room for the omitted count.
+    used = len(serialized({**reviewed, "replies": [], "replies_omitted": len(replies)}))
+    kept: list[dict[str, Any]] = []
+    for reply in replies:
+        # Items after the first are joined by ", ".
+        cost = len(serialized(reply)) + (2 if kept else 0)
+        if used + cost > max_chars:
+            break
+        kept.append(reply)
+        used += cost
+    return kept, len(replies) - len(kept)
+
+
+async def document(
+    session: Session, claim: Claim, *, max_chars: int
+) -> dict[str, Any] | None:
+    """What the model reviews, or None when the audited post is gone. A thread's
+    replies are cut, newest first, to keep it within `max_chars`."""
     if claim.content is not None:
         return {"text": claim.content}
     params = {"audited_post_id": claim.post_id, "audited_team_id": claim.team_id}
@@ -234,11 +290,14 @@ async def document(session: Session, claim: Claim) -> dict[str, Any] | None:
         }
     }
     if claim.include_replies:
-        replies = await session.all(_REPLIES, params)
-        reviewed["replies"] = [
+        rows = await session.all(_REPLIES, params)
+        replies = [
             {"author": reply["author_name"], "content": reply["content"]}
-            for reply in replies
+            for reply in rows
         ]
+        reviewed["replies"], omitted = fit_replies(reviewed, replies, max_chars)
+        if omitted:
+            reviewed["replies_omitted"] = omitted
     return reviewed
 
 
@@ -287,6 +346,11 @@ async def record_failure(
         statement = _RETRY_LATER
         params["delay"] = delay
     return await session.scalar(statement, params) is not None
+
+
+async def renew(session: Session, claim: Claim, *, lease_seconds: float) -> bool:
+    params = {**_held_params(claim), "lease_seconds": lease_seconds}
+    return await session.scalar(_RENEW, params) is not None
 
 
 async def release(session: Session, claim: Claim) -> bool:

@@ -7,12 +7,15 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    String,
+    Uuid,
     bindparam,
     case,
     cast,
     delete,
     exists,
     func,
+    literal_column,
     select,
     update,
 )
@@ -88,6 +91,7 @@ BY_IDEMPOTENCY_KEY = compile_query(
 )
 GET = compile_query(select(*AUDIT.columns()).where(*_mine()))
 STATUS = compile_query(select(col(Audit.status)).where(*_mine()))
+RETRIES = compile_query(select(col(Audit.status), col(Audit.retries)).where(*_mine()))
 
 
 def _review(fields: tuple[str, ...]) -> Query:
@@ -111,9 +115,14 @@ REVIEWS = {
 }
 RETRY = compile_query(
     update(Audit)
-    .where(*_mine(), col(Audit.status) == AuditStatus.FAILED)
+    .where(
+        *_mine(),
+        col(Audit.status) == AuditStatus.FAILED,
+        col(Audit.retries) < bindparam("max_retries"),
+    )
     .values(
         status=AuditStatus.PENDING,
+        retries=col(Audit.retries) + 1,
         attempts=0,
         run_after=func.now(),
         details=None,
@@ -126,6 +135,61 @@ RETRY = compile_query(
     .returning(*AUDIT.columns())
 )
 DELETE = compile_query(delete(Audit).where(*_mine()).returning(col(Audit.id)))
+
+# Creates and retries of one team queue one at a time (until their transaction
+# ends), so two cannot both pass the team's quota.
+LOCK_TEAM_QUEUE = compile_query(
+    select(
+        func.pg_advisory_xact_lock(
+            func.hashtextextended(
+                "audit-queue:" + cast(bindparam("owner_team_id", type_=Uuid), String), 0
+            )
+        )
+    )
+)
+
+
+def _literal(status: AuditStatus) -> Any:
+    # A literal, so the partial and status indexes apply.
+    return literal_column(f"'{status.value}'")
+
+
+# The team's audits waiting or under review, and the tokens its audits completed
+# since `day_starts_at` used (as stored with each review, like the usage report).
+QUOTA = compile_query(
+    select(
+        select(func.count())
+        .where(
+            *_mine(audit_id=False),
+            col(Audit.status).in_(
+                [_literal(AuditStatus.PENDING), _literal(AuditStatus.RUNNING)]
+            ),
+        )
+        .scalar_subquery()
+        .label("active"),
+        select(
+            cast(
+                func.coalesce(
+                    func.sum(
+                        cast(
+                            col(Audit.details)["usage"]["total_tokens"].astext,
+                            BigInteger,
+                        )
+                    ),
+                    0,
+                ),
+                BigInteger,
+            )
+        )
+        .where(
+            *_mine(audit_id=False),
+            col(Audit.status) == _literal(AuditStatus.COMPLETED),
+            col(Audit.completed_at) >= bindparam("day_starts_at"),
+        )
+        .scalar_subquery()
+        .label("used_tokens"),
+    )
+)
 
 
 def _listing(status: bool, post: bool, review_status: bool) -> PageQueries:

@@ -6,13 +6,21 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.audits import service
-from app.audits.dependencies import AiConfiguredDep, AuditIdDep
+from app.audits.dependencies import (
+    AiConfiguredDep,
+    AuditIdDep,
+    CreateLimitDep,
+    RetryLimitDep,
+)
 from app.audits.events import AuditEvents, Change
 from app.audits.exceptions import (
     AiNotConfigured,
     AuditConflict,
     AuditNotFound,
+    AuditQuotaExceeded,
     IdempotencyKeyReused,
+    RetryLimitReached,
+    TokenBudgetExceeded,
 )
 from app.audits.models import (
     AuditChange,
@@ -25,7 +33,7 @@ from app.audits.models import (
 )
 from app.core.config import SettingsDep
 from app.core.db import OneStatementDep, ReadSessionDep, SessionDep, TransactionRoute
-from app.core.errors import error_responses
+from app.core.errors import RATE_LIMIT_ERRORS, AppError, error_responses
 from app.core.pagination import PageParams, page_params
 from app.people.dependencies import TEAM_ROUTE_ERRORS, AdminDep, MemberDep
 from app.posts.exceptions import PostNotFound
@@ -38,6 +46,13 @@ router = APIRouter(
     prefix="/v1/teams/{team}/audits",
     responses=error_responses(*TEAM_ROUTE_ERRORS),
     tags=["audits"],
+)
+
+# What queueing one more audit may be refused for: the team's caps.
+QUOTA_ERRORS: tuple[type[AppError], ...] = (
+    AuditQuotaExceeded,
+    TokenBudgetExceeded,
+    *RATE_LIMIT_ERRORS,
 )
 
 AuditPageDep = Annotated[
@@ -68,18 +83,26 @@ RECONNECT_MS = 2000
     response_model=AuditEnvelope,
     summary="Queue an AI review of a post (with its replies) or of a text",
     responses=error_responses(
-        *TEAM_ROUTE_ERRORS, PostNotFound, IdempotencyKeyReused, AiNotConfigured
+        *TEAM_ROUTE_ERRORS,
+        PostNotFound,
+        IdempotencyKeyReused,
+        AiNotConfigured,
+        *QUOTA_ERRORS,
     ),
 )
 async def create_audit(
     body: AuditCreate,
     caller: MemberDep,
     session: SessionDep,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
     _: None = AiConfiguredDep,
+    __: None = CreateLimitDep,
 ) -> AuditEnvelope:
-    audit, replayed = await service.create_audit(session, caller, body, idempotency_key)
+    audit, replayed = await service.create_audit(
+        session, caller, body, idempotency_key, settings
+    )
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return AuditEnvelope(audit=audit)
@@ -215,13 +238,21 @@ async def delete_audit(
     response_model=AuditEnvelope,
     summary="Queue a failed audit again, with a fresh set of attempts",
     responses=error_responses(
-        *TEAM_ROUTE_ERRORS, AuditNotFound, AuditConflict, AiNotConfigured
+        *TEAM_ROUTE_ERRORS,
+        AuditNotFound,
+        AuditConflict,
+        RetryLimitReached,
+        AiNotConfigured,
+        *QUOTA_ERRORS,
     ),
 )
 async def retry_audit(
     caller: MemberDep,
     audit_id: AuditIdDep,
     session: SessionDep,
+    settings: SettingsDep,
     _: None = AiConfiguredDep,
+    __: None = RetryLimitDep,
 ) -> AuditEnvelope:
-    return AuditEnvelope(audit=await service.retry_audit(session, caller, audit_id))
+    audit = await service.retry_audit(session, caller, audit_id, settings)
+    return AuditEnvelope(audit=audit)

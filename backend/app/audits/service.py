@@ -3,14 +3,22 @@ The statements are in `repository`; the worker's side is in `queue`."""
 
 import hashlib
 import json
+import math
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from app.audits import queue, repository
 from app.audits.events import END, AuditEvents, Change
-from app.audits.exceptions import AuditConflict, AuditNotFound, IdempotencyKeyReused
+from app.audits.exceptions import (
+    AuditConflict,
+    AuditNotFound,
+    AuditQuotaExceeded,
+    IdempotencyKeyReused,
+    RetryLimitReached,
+    TokenBudgetExceeded,
+)
 from app.audits.models import (
     AuditChange,
     AuditCreate,
@@ -21,6 +29,7 @@ from app.audits.models import (
     ReviewStatus,
 )
 from app.core import tracing
+from app.core.config import Settings
 from app.core.db import Session
 from app.core.metrics import AUDITS
 from app.core.models import new_id
@@ -34,11 +43,47 @@ def request_hash(body: AuditCreate) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+async def _within_quota(session: Session, caller: Caller, settings: Settings) -> None:
+    """Refuses one more queued audit over the team's caps. Holds the team's queue
+    lock until the transaction ends, so concurrent requests cannot both pass."""
+    await session.execute(repository.LOCK_TEAM_QUEUE, {"owner_team_id": caller.team_id})
+    now = datetime.now(UTC)
+    day_starts_at = datetime.combine(now.date(), time.min, tzinfo=UTC)
+    row = await session.one_or_none(
+        repository.QUOTA,
+        {"owner_team_id": caller.team_id, "day_starts_at": day_starts_at},
+    )
+    assert row is not None
+    limit = settings.audit_max_active_per_team
+    if row["active"] >= limit:
+        raise AuditQuotaExceeded(details={"limit": limit, "active": row["active"]})
+    budget = settings.audit_daily_token_budget
+    if budget and row["used_tokens"] >= budget:
+        resets_at = day_starts_at + timedelta(days=1)
+        raise TokenBudgetExceeded(
+            details={
+                "budget": budget,
+                "used": row["used_tokens"],
+                "resets_at": resets_at.isoformat(),
+            },
+            headers={"Retry-After": str(math.ceil((resets_at - now).total_seconds()))},
+        )
+
+
+def _replayed(
+    earlier: Any, values: dict[str, Any], idempotency_key: str, caller: Caller
+) -> AuditPublic:
+    if earlier["request_hash"] != values["request_hash"]:
+        raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
+    return repository.AUDIT.load(earlier, team=caller.team_name)
+
+
 async def create_audit(
     session: Session,
     caller: Caller,
     body: AuditCreate,
     idempotency_key: str | None,
+    settings: Settings,
 ) -> tuple[AuditPublic, bool]:
     """Queues an audit; returns it and whether it is an earlier request's replay."""
     values = {
@@ -50,6 +95,12 @@ async def create_audit(
         "trace_context": tracing.current_context(),
         "requested_by_user_id": caller.user_id,
     }
+    if idempotency_key is not None:
+        # A replay queues nothing, so it is answered whatever the quota says.
+        earlier = await session.one_or_none(repository.BY_IDEMPOTENCY_KEY, values)
+        if earlier is not None:
+            return _replayed(earlier, values, idempotency_key, caller), True
+    await _within_quota(session, caller, settings)
     statement = (
         repository.INSERT_TEXT if body.post_id is None else repository.INSERT_FOR_POST
     )
@@ -61,9 +112,7 @@ async def create_audit(
     if idempotency_key is not None:
         earlier = await session.one_or_none(repository.BY_IDEMPOTENCY_KEY, values)
         if earlier is not None:
-            if earlier["request_hash"] != values["request_hash"]:
-                raise IdempotencyKeyReused(details={"idempotency_key": idempotency_key})
-            return repository.AUDIT.load(earlier, team=caller.team_name), True
+            return _replayed(earlier, values, idempotency_key, caller), True
     raise PostNotFound(details={"post_id": str(body.post_id)})
 
 
@@ -129,9 +178,22 @@ async def review_audit(
     return repository.AUDIT.load(row, team=caller.team_name)
 
 
-async def retry_audit(session: Session, caller: Caller, audit_id: UUID) -> AuditPublic:
-    row = await session.one_or_none(repository.RETRY, _target(caller, audit_id))
+async def retry_audit(
+    session: Session, caller: Caller, audit_id: UUID, settings: Settings
+) -> AuditPublic:
+    await _within_quota(session, caller, settings)
+    params = {**_target(caller, audit_id), "max_retries": settings.audit_max_retries}
+    row = await session.one_or_none(repository.RETRY, params)
     if row is None:
+        found = await session.one_or_none(repository.RETRIES, params)
+        if found is not None and found["status"] == AuditStatus.FAILED:
+            raise RetryLimitReached(
+                details={
+                    "audit_id": str(audit_id),
+                    "limit": settings.audit_max_retries,
+                    "retries": found["retries"],
+                }
+            )
         raise await _conflict_or_missing(
             session, caller, audit_id, "Only failed audits can be retried"
         )

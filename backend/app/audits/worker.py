@@ -4,7 +4,8 @@ any number of hosts can run at once."""
 
 import asyncio
 import logging
-from contextlib import suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 
 import asyncpg
 from asyncpg import PostgresError
@@ -163,12 +164,15 @@ class Worker:
     async def _review(self, claim: queue.Claim) -> None:
         try:
             async with self._database.read(team_tenancy(claim.team_id)) as session:
-                reviewed = await queue.document(session, claim)
+                reviewed = await queue.document(
+                    session, claim, max_chars=self._settings.audit_max_prompt_chars
+                )
             if reviewed is None:
                 await self._failed(claim, _POST_GONE)
                 return
             try:
-                review = await self._reviewer.review(reviewed)
+                async with self._holding(claim):
+                    review = await self._reviewer.review(reviewed)
             except ModelCallFailed as failure:
                 await self._failed(claim, failure)
                 return
@@ -194,6 +198,36 @@ class Worker:
         except (OSError, PostgresError, AppError):
             # The lease expires and another attempt picks the audit up.
             logger.exception("audit attempt could not be recorded")
+
+    @asynccontextmanager
+    async def _holding(self, claim: queue.Claim) -> AsyncIterator[None]:
+        """Renews the claim's lease while the block runs: a model call may take
+        longer than one lease, and must not be handed to a second worker (and paid
+        for twice) while this one still waits for the answer."""
+        renewing = asyncio.create_task(self._renew(claim))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _renew(self, claim: queue.Claim) -> None:
+        lease = self._settings.audit_lease_seconds
+        while True:
+            # Three tries per lease: one slow or failed renewal does not lose it.
+            await asyncio.sleep(lease / 3)
+            try:
+                async with self._database.write(team_tenancy(claim.team_id)) as session:
+                    held = await queue.renew(session, claim, lease_seconds=lease)
+            except (OSError, PostgresError, AppError):
+                logger.warning("audit lease could not be renewed; trying again")
+                continue
+            if not held:
+                # Taken over after renewals failed for a whole lease: the outcome
+                # will be discarded when it is written.
+                logger.warning("audit lease lost during the model call")
+                return
 
     async def _failed(self, claim: queue.Claim, failure: ModelCallFailed) -> None:
         settings = self._settings

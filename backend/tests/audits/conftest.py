@@ -33,6 +33,8 @@ def settings(settings: Settings, model_server: ModelServer) -> Settings:
             "audit_poll_seconds": 0.05,
             "audit_worker": False,
             "rate_limit": "",
+            "audit_create_limit": "",
+            "audit_retry_limit": "",
         }
     )
 

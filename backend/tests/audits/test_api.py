@@ -907,6 +907,34 @@ async def test_a_failed_audit_is_queued_again_with_fresh_attempts(
     assert await get_audit(client, team_a, audit["id"]) == retried
 
 
+async def test_an_audit_is_retried_at_most_audit_max_retries_times(
+    client: httpx.AsyncClient,
+    session: OnConnection,
+    settings: Settings,
+    team_a: TeamWithKey,
+) -> None:
+    audit = await create_audit(client, team_a)
+    retry = audits_url(team_a, f"/{audit['id']}/retry")
+    for _ in range(settings.audit_max_retries):
+        await fail(session, audit["id"])
+        response = await client.post(retry, headers=team_a.headers)
+        assert response.status_code == 202, response.text
+    await fail(session, audit["id"])
+    before = await get_audit(client, team_a, audit["id"])
+
+    response = await client.post(retry, headers=team_a.headers)
+
+    assert response.status_code == 409
+    error = response.json()
+    assert error["code"] == "RETRY_LIMIT_REACHED"
+    assert error["details"] == {
+        "audit_id": audit["id"],
+        "limit": settings.audit_max_retries,
+        "retries": settings.audit_max_retries,
+    }
+    assert await get_audit(client, team_a, audit["id"]) == before
+
+
 # Delete
 
 

@@ -139,6 +139,44 @@ async def test_a_thread_is_reviewed_with_its_replies_oldest_first(
         {"author": "ada", "content": "first answer"},
         {"author": "ada", "content": "second answer"},
     ]
+    assert "replies_omitted" not in request.document
+
+
+async def test_a_long_thread_is_cut_to_the_prompt_cap_newest_replies_first(
+    queue_client: httpx.AsyncClient,
+    queue_database: Database,
+    worker_settings: Settings,
+    queue_team: TeamWithKey,
+    model_server: ModelServer,
+) -> None:
+    capped = worker_settings.model_copy(update={"audit_max_prompt_chars": 20_000})
+    post = await make_post(queue_client, queue_team, content="q" * 10_000)
+    replies = [f"{n:02d}" + "r" * 1_998 for n in range(15)]
+    for content in replies:
+        await make_post(
+            queue_client, queue_team, content=content, parent_post_id=post["id"]
+        )
+
+    audit = await run_to_settled(
+        queue_client,
+        queue_database,
+        capped,
+        queue_team,
+        post_id=post["id"],
+        include_replies=True,
+    )
+
+    assert audit["status"] == "completed"
+    [request] = model_server.received
+    document = request.document
+    user = next(m for m in request.body["messages"] if m["role"] == "user")
+    assert len(user["content"]) <= 20_000
+    assert document["post"]["content"] == "q" * 10_000
+    kept = [reply["content"] for reply in document["replies"]]
+    # As many of the oldest as fit: one more would not have.
+    assert kept == replies[: len(kept)]
+    assert len(user["content"]) + len(json.dumps(replies[len(kept)])) > 20_000
+    assert document["replies_omitted"] == len(replies) - len(kept) > 0
 
 
 async def test_two_server_errors_then_success_completes_on_the_third_attempt(

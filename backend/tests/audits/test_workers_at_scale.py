@@ -19,7 +19,7 @@ from app.core.db import ALL_TEAMS, Database
 from app.main import audit_worker
 from tests.audits.support import create_audit, eventually, get_audit, settled
 from tests.support import model_server as model
-from tests.support.factories import TeamWithKey
+from tests.support.factories import TeamWithKey, make_team
 from tests.support.model_server import ModelServer
 
 STARTED = "audit worker started"
@@ -120,6 +120,29 @@ async def test_a_killed_worker_s_audit_is_completed_exactly_once_by_another(
     assert audit["status"] == "completed"
     assert audit["attempts"] == 2
     assert len(model_server.received) == 2
+
+
+async def test_a_call_slower_than_the_lease_is_made_once_and_completed_once(
+    queue_client: httpx.AsyncClient,
+    queue_database: Database,
+    settings: Settings,
+    queue_team: TeamWithKey,
+    model_server: ModelServer,
+) -> None:
+    lease = settings.audit_lease_seconds
+    # The answer comes a lease and a half late; a second worker polls all along.
+    model_server.script(model.hang(lease * 2.5))
+    slow = settings.model_copy(
+        update={"audit_worker": True, "openai_timeout": lease * 4}
+    )
+    audit = await create_audit(queue_client, queue_team)
+
+    async with audit_worker(queue_database, slow), audit_worker(queue_database, slow):
+        audit = await settled(queue_client, queue_team, audit["id"], timeout=30)
+
+    assert audit["status"] == "completed"
+    assert audit["attempts"] == 1
+    assert len(model_server.received) == 1
 
 
 async def test_a_stopped_worker_hands_its_audit_back_at_once(
@@ -238,3 +261,29 @@ async def test_an_outcome_is_written_only_while_the_lease_is_held(
     async with queue_database.write(ALL_TEAMS) as session:
         assert await queue.release(session, first) is False
         assert await queue.release(session, second) is True
+
+
+async def test_one_team_s_backlog_delays_another_team_s_audit_by_one_claim_at_most(
+    queue_client: httpx.AsyncClient,
+    queue_database: Database,
+    queue_team: TeamWithKey,
+) -> None:
+    async with queue_database.write() as session:
+        other = await make_team(session, "other-team")
+    backlog = [await create_audit(queue_client, queue_team) for _ in range(50)]
+    late = await create_audit(queue_client, other)
+    claim_args = {"lease_seconds": 60, "max_attempts": 3}
+
+    async def claim(capacity: int) -> list[UUID]:
+        async with queue_database.write() as session:
+            claims = await queue.claim(session, capacity=capacity, **claim_args)
+        return [c.id for c in claims]
+
+    # Room for two: each team's first turn.
+    assert await claim(2) == [UUID(backlog[0]["id"]), UUID(late["id"])]
+    # Room for one at a time: the other team's next audit waits one claim, though
+    # fifty of the first team's are older.
+    assert await claim(1) == [UUID(backlog[1]["id"])]
+    later = await create_audit(queue_client, other)
+    assert await claim(1) == [UUID(later["id"])]
+    assert await claim(1) == [UUID(backlog[2]["id"])]

@@ -143,7 +143,7 @@ export type AuditCreate = {
     /**
      * Include Replies
      *
-     * Whether the post's direct replies are reviewed
+     * Whether the post's direct replies are reviewed: the oldest first, at most 100, and only as many as keep the reviewed document (post and replies as JSON) within AUDIT_MAX_PROMPT_CHARS (default 100,000 characters); the document then tells the model how many were left out (replies_omitted). The post itself is always reviewed whole.
      */
     include_replies?: boolean;
     /**
@@ -247,7 +247,7 @@ export type AuditPublic = {
     /**
      * Include Replies
      *
-     * Whether the post's direct replies are reviewed
+     * Whether the post's direct replies are reviewed: the oldest first, at most 100, and only as many as keep the reviewed document (post and replies as JSON) within AUDIT_MAX_PROMPT_CHARS (default 100,000 characters); the document then tells the model how many were left out (replies_omitted). The post itself is always reviewed whole.
      */
     include_replies: boolean;
     /**
@@ -1189,7 +1189,7 @@ export type UserUpdate = {
 /**
  * Every code an error response can carry
  */
-export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'ALREADY_MEMBER' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'INVALID_CREDENTIALS' | 'INVITATION_INVALID' | 'LAST_OWNER' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'PERSON_REQUIRED' | 'RATE_LIMITED' | 'RATE_LIMIT_UNAVAILABLE' | 'RESET_INVALID' | 'ROLE_REQUIRED' | 'SIGNUP_CLOSED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR' | 'WRONG_PASSWORD';
+export type ErrorCode = 'ADMIN_DISABLED' | 'AI_NOT_CONFIGURED' | 'ALREADY_MEMBER' | 'AUDIT_QUOTA_EXCEEDED' | 'BODY_TOO_LARGE' | 'CONFLICT' | 'DATABASE_BUSY' | 'DB_UNAVAILABLE' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'HTTP_ERROR' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR' | 'INVALID_CREDENTIALS' | 'INVITATION_INVALID' | 'LAST_OWNER' | 'METHOD_NOT_ALLOWED' | 'NOT_FOUND' | 'PARENT_NOT_FOUND' | 'PERSON_REQUIRED' | 'RATE_LIMITED' | 'RATE_LIMIT_UNAVAILABLE' | 'RESET_INVALID' | 'RETRY_LIMIT_REACHED' | 'ROLE_REQUIRED' | 'SIGNUP_CLOSED' | 'TOKEN_BUDGET_EXCEEDED' | 'UNAUTHORIZED' | 'VALIDATION_ERROR' | 'WRONG_PASSWORD';
 
 export type ListPostsData = {
     body?: never;
@@ -1660,7 +1660,7 @@ export type CreateAuditErrors = {
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests: RATE_LIMITED
+     * Too Many Requests: AUDIT_QUOTA_EXCEEDED, RATE_LIMITED, TOKEN_BUDGET_EXCEEDED
      */
     429: ErrorResponse;
     /**
@@ -1973,7 +1973,7 @@ export type RetryAuditErrors = {
      */
     404: ErrorResponse;
     /**
-     * Conflict: CONFLICT
+     * Conflict: CONFLICT, RETRY_LIMIT_REACHED
      */
     409: ErrorResponse;
     /**
@@ -1985,7 +1985,7 @@ export type RetryAuditErrors = {
      */
     422: ErrorResponse;
     /**
-     * Too Many Requests: RATE_LIMITED
+     * Too Many Requests: AUDIT_QUOTA_EXCEEDED, RATE_LIMITED, TOKEN_BUDGET_EXCEEDED
      */
     429: ErrorResponse;
     /**
