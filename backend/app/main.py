@@ -25,6 +25,7 @@ from app.core.db import (
     stop_embedded,
     warn_if_row_security_is_bypassed,
 )
+from app.core.docs import install_docs
 from app.core.errors import (
     SERVER_ERRORS,
     MetricsTokenRequired,
@@ -151,8 +152,9 @@ def create_app(
         title="Looped Needle API",
         version=version("looped-needle"),
         openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
-        redoc_url="/v1/redoc",
+        # Served from shipped assets by install_docs, not FastAPI's CDN pages.
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=operation_id,
         responses=error_responses(*SERVER_ERRORS),
         lifespan=lifespan,
@@ -204,5 +206,6 @@ def create_app(
     ):
         app.include_router(router, max_body_size=settings.max_body_bytes)
     app.add_route("/metrics", metrics, include_in_schema=False)
+    install_docs(app)
     type_error_codes(app)
     return app
