@@ -268,14 +268,14 @@ async def test_one_team_s_backlog_delays_another_team_s_audit_by_one_claim_at_mo
     queue_database: Database,
     queue_team: TeamWithKey,
 ) -> None:
-    async with queue_database.write() as session:
+    async with queue_database.write(ALL_TEAMS) as session:
         other = await make_team(session, "other-team")
     backlog = [await create_audit(queue_client, queue_team) for _ in range(50)]
     late = await create_audit(queue_client, other)
     claim_args = {"lease_seconds": 60, "max_attempts": 3}
 
     async def claim(capacity: int) -> list[UUID]:
-        async with queue_database.write() as session:
+        async with queue_database.write(ALL_TEAMS) as session:
             claims = await queue.claim(session, capacity=capacity, **claim_args)
         return [c.id for c in claims]
 
