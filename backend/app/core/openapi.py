@@ -50,7 +50,10 @@ def _declared_security(app: FastAPI, document: dict[str, Any]) -> None:
     for route in iter_route_contexts(app.routes):
         if not isinstance(route.original_route, APIRoute):
             continue
-        schemes = _accepted(route.dependant)
+        # A route whose dependencies share one (a role check and a rate limit
+        # that both know the caller) lists each scheme once.
+        by_name = {scheme.scheme_name: scheme for scheme in _accepted(route.dependant)}
+        schemes = list(by_name.values())
         if not schemes or route.path_format is None:
             continue
         declared = components.setdefault("securitySchemes", {})
