@@ -46,14 +46,3 @@ test("the status page fits a phone screen", async ({ page }, testInfo) => {
   const screenshot = path.join(testInfo.project.outputDir, "screenshots", "status-phone.png");
   await page.screenshot({ path: screenshot, fullPage: true });
 });
-
-test("the browser reaches the API same-origin through the frontend", async ({ page }) => {
-  await page.goto("/status");
-
-  const healthz = await page.evaluate(async () => {
-    const response = await fetch("/v1/healthz");
-    return { status: response.status, body: await response.json() };
-  });
-
-  expect(healthz).toEqual({ status: 200, body: { status: "ok", buildSha: "e2e-sha" } });
-});

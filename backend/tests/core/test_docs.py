@@ -73,6 +73,21 @@ async def test_swagger_ui_shows_no_badge_from_an_outside_validator(
     assert '"validatorUrl": null' in response.text
 
 
+@pytest.mark.parametrize("page", ["/v1/docs", "/v1/redoc"])
+async def test_a_docs_page_may_load_images_only_from_the_api(
+    client: httpx.AsyncClient, page: str
+) -> None:
+    response = await client.get(page)
+
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response.headers["content-security-policy"].split(";")
+    )
+    assert policy["default-src"] == "'self'"
+    assert policy["img-src"] == "'self' data:"
+    assert policy["frame-ancestors"] == "'none'"
+
+
 async def test_an_unknown_asset_is_a_404_envelope(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/docs/assets/missing.js")
 
