@@ -12,7 +12,7 @@ export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
 ];
 
-/** Two years, the preload list's minimum, once a browser has seen the app over https. */
+/** Two years, as the HSTS preload list recommends, once a browser has seen the app over https. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
 
 type PolicyOptions = { nonce: string; development: boolean; https: boolean };
