@@ -1,5 +1,15 @@
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { API_PORT, API_URL, apiEnv, MODEL_PORT, WEB_PORT, WEB_URL } from "./e2e/support/servers";
+import {
+  API_PORT,
+  API_URL,
+  apiEnv,
+  MAIL_DIR,
+  MAIL_PORT,
+  MODEL_PORT,
+  WEB_PORT,
+  WEB_URL,
+} from "./e2e/support/servers";
 
 const chromiumPath = process.env.CHROMIUM_PATH;
 if (!chromiumPath) {
@@ -54,6 +64,13 @@ export default defineConfig({
       // The backend suite's scripted OpenAI-compatible server: audits get real findings.
       command: `cd ../backend && .venv/bin/python -m tests.support.model_server --port ${MODEL_PORT}`,
       port: MODEL_PORT,
+      reuseExistingServer: false,
+      timeout: startupTimeout,
+    },
+    {
+      // A real SMTP server on loopback (aiosmtpd) keeping each message in a maildir.
+      command: `rm -rf ${MAIL_DIR} && mkdir -p ${path.dirname(MAIL_DIR)} && cd ../backend && .venv/bin/python -m aiosmtpd -n -l 127.0.0.1:${MAIL_PORT} -c aiosmtpd.handlers.Mailbox ${MAIL_DIR}`,
+      port: MAIL_PORT,
       reuseExistingServer: false,
       timeout: startupTimeout,
     },

@@ -5,7 +5,7 @@ import { forwardedHeaders, proxy } from "./proxy";
 
 function request(
   path: string,
-  session?: { team: string; key: string },
+  session?: { team: string; token: string },
   init: { method?: string; headers?: Record<string, string> } = {},
 ) {
   const headers = new Headers({
@@ -20,7 +20,7 @@ function request(
 }
 
 describe("forwardedHeaders", () => {
-  const session = { team: "acme", key: "ln_secret" };
+  const session = { team: "acme", token: "ln_secret" };
 
   it("adds the signed-in team's key to that team's paths and drops the cookie", () => {
     const headers = forwardedHeaders(request("/v1/teams/acme/posts?limit=1", session));
@@ -56,7 +56,7 @@ describe("forwardedHeaders", () => {
 });
 
 describe("proxy", () => {
-  const session = { team: "acme", key: "ln_secret" };
+  const session = { team: "acme", token: "ln_secret" };
   const rewriteOf = (response: Response) => response.headers.get("x-middleware-rewrite");
 
   it("forwards team routes to the API", () => {

@@ -16,13 +16,13 @@ const TEAM_ROUTE = /^\/v1\/teams\/[^/]+\/./;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Headers for the API: the signed-in team's key on that team's paths only, so the
- * key lives in an httpOnly cookie and never in client JavaScript. The cookie itself
- * stays here: the API has no use for it.
+ * Headers for the API: the signed-in token (a person's session or a team key) on
+ * the signed-in team's paths only, so it lives in an httpOnly cookie and never in
+ * client JavaScript. The cookie itself stays here: the API has no use for it.
  *
  * The one place our code writes an Authorization header: this forwards the
  * browser's raw request, which is no SDK call, so the SDK's `auth` option (used by
- * every server-side call) cannot apply. The format is the API's `TeamKey` scheme.
+ * every server-side call) cannot apply. The format is the API's `Session` and `TeamKey` schemes.
  */
 export function forwardedHeaders(request: NextRequest): Headers {
   const headers = new Headers(request.headers);
@@ -36,7 +36,7 @@ export function forwardedHeaders(request: NextRequest): Headers {
   const session = decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
   const teamPath = session && `/v1/teams/${encodeURIComponent(session.team)}/`;
   if (session && teamPath && request.nextUrl.pathname.startsWith(teamPath)) {
-    headers.set("Authorization", `Bearer ${session.key}`);
+    headers.set("Authorization", `Bearer ${session.token}`);
   }
   return headers;
 }

@@ -3,19 +3,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const LINKS = [
-  { href: "/posts", label: "Posts" },
-  { href: "/audits", label: "Audits" },
-  { href: "/usage", label: "Usage" },
-];
+export type NavLink = { href: string; label: string };
 
 /** Marks the current section for screen readers (aria-current) and the eye alike. */
-export function NavLinks() {
+export function NavLinks({ links }: { links: NavLink[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Workspace">
       <ul className="nav">
-        {LINKS.map(({ href, label }) => (
+        {links.map(({ href, label }) => (
           <li key={href}>
             <Link href={href} aria-current={pathname.startsWith(href) ? "page" : undefined}>
               {label}

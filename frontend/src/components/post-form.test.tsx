@@ -32,6 +32,18 @@ describe("PostForm", () => {
     expect((screen.getByLabelText("Message") as HTMLTextAreaElement).value).toBe("");
   });
 
+  it("asks a signed-in person for no name: the API records them as the author", async () => {
+    vi.mocked(createPost).mockResolvedValue(answered({ post: {} }, 201));
+    render(<PostForm team="acme" author="Ada Lovelace" />);
+    expect(screen.queryByLabelText("Your name")).toBeNull();
+    expect(screen.getByText("Ada Lovelace")).toBeTruthy();
+    fill("Message", "Hello");
+    fireEvent.click(screen.getByRole("button", { name: "Publish post" }));
+
+    await waitFor(() => expect(router.refresh).toHaveBeenCalled());
+    expect(vi.mocked(createPost).mock.calls[0][0].body).not.toHaveProperty("author_name");
+  });
+
   it("shows the API's validation errors next to the fields they name", async () => {
     vi.mocked(createPost).mockResolvedValue(
       refused(422, "VALIDATION_ERROR", {

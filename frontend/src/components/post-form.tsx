@@ -11,9 +11,14 @@ type Props = {
   team: string;
   /** Set for a reply: the post it answers. Replies have no tags. */
   parentPostId?: string;
+  /**
+   * The signed-in person's name: the API records them as the author, so there is
+   * no name to type. Absent for a team API key, whose posts name their author.
+   */
+  author?: string;
 };
 
-export function PostForm({ team, parentPostId }: Props) {
+export function PostForm({ team, parentPostId, author }: Props) {
   const { run, pending, problem } = useMutation();
   const [done, setDone] = useState("");
   const isReply = parentPostId !== undefined;
@@ -29,7 +34,7 @@ export function PostForm({ team, parentPostId }: Props) {
         createPost({
           path: { team },
           body: {
-            author_name: String(data.get("author_name") ?? ""),
+            ...(author === undefined ? { author_name: String(data.get("author_name") ?? "") } : {}),
             content: String(data.get("content") ?? ""),
             ...(isReply
               ? { parent_post_id: parentPostId }
@@ -57,18 +62,24 @@ export function PostForm({ team, parentPostId }: Props) {
   return (
     <form onSubmit={submit} className="stack">
       {general && <ProblemView problem={general} />}
-      <Field id={id("author")} label="Your name" errors={fields.author_name}>
-        {(describedBy, invalid) => (
-          <input
-            id={id("author")}
-            name="author_name"
-            required
-            autoComplete="name"
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-          />
-        )}
-      </Field>
+      {author === undefined ? (
+        <Field id={id("author")} label="Your name" errors={fields.author_name}>
+          {(describedBy, invalid) => (
+            <input
+              id={id("author")}
+              name="author_name"
+              required
+              autoComplete="name"
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+            />
+          )}
+        </Field>
+      ) : (
+        <p className="muted small">
+          Posting as <strong>{author}</strong>
+        </p>
+      )}
       <Field id={id("content")} label={isReply ? "Reply" : "Message"} errors={fields.content}>
         {(describedBy, invalid) => (
           <textarea

@@ -160,7 +160,17 @@ export function describeProblem(problem: Problem): ProblemText {
     case "FORBIDDEN":
       return {
         title: "Not allowed",
-        message: "Your API key cannot open this team's workspace.",
+        message: "You cannot open this team's workspace.",
+      };
+    case "ROLE_REQUIRED":
+      return {
+        title: "Not allowed",
+        message: "Your role in this team does not allow this. Ask an admin or an owner.",
+      };
+    case "PERSON_REQUIRED":
+      return {
+        title: "Sign in as yourself",
+        message: "This needs a person's sign-in with email and password, not a team API key.",
       };
     case "NOT_FOUND":
     case "PARENT_NOT_FOUND":

@@ -29,7 +29,7 @@ const page = () =>
   });
 
 describe("authed", () => {
-  const session = { team: "acme", key: "ln_secret" };
+  const session = { team: "acme", token: "ln_secret" };
 
   it("has the SDK send the key as the bearer token, never cached", async () => {
     const sent = answerWith(page);

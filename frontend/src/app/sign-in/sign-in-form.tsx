@@ -1,24 +1,61 @@
 "use client";
 
 import { useActionState } from "react";
-import { type SignInState, signIn } from "./actions";
+import { type SignInState, signInWithKey, signInWithPassword } from "./actions";
 
-export function SignInForm() {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signIn, {});
+function Failure({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p id={id} className="notice notice-bad" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
+export function PasswordSignInForm() {
+  const [state, action, pending] = useActionState<SignInState, FormData>(signInWithPassword, {});
   return (
     <form action={action} className="stack">
-      {state.error && (
-        <p id="sign-in-error" className="notice notice-bad" role="alert">
-          {state.error}
-        </p>
-      )}
+      <Failure id="sign-in-error" error={state.error} />
+      <div className="control">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          required
+          autoComplete="username"
+          defaultValue={state.email}
+        />
+      </div>
+      <div className="control">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+        />
+      </div>
+      <button type="submit" className="button button-primary" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}
+
+/** For developers and scripts' owners: the team's API key, no account needed. */
+export function KeySignInForm() {
+  const [state, action, pending] = useActionState<SignInState, FormData>(signInWithKey, {});
+  return (
+    <form action={action} className="stack">
+      <Failure id="key-sign-in-error" error={state.error} />
       <div className="control">
         <label htmlFor="team">Team name</label>
         <input
           id="team"
           name="team"
           required
-          autoComplete="username"
           autoCapitalize="none"
           spellCheck={false}
           defaultValue={state.team}
@@ -26,10 +63,10 @@ export function SignInForm() {
       </div>
       <div className="control">
         <label htmlFor="key">API key</label>
-        <input id="key" name="key" type="password" required autoComplete="current-password" />
+        <input id="key" name="key" type="password" required autoComplete="off" />
       </div>
-      <button type="submit" className="button button-primary" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
+      <button type="submit" className="button" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in with the key"}
       </button>
     </form>
   );

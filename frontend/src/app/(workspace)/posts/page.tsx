@@ -6,14 +6,14 @@ import { PostForm } from "@/components/post-form";
 import { PostList } from "@/components/post-list";
 import { ProblemView } from "@/components/problem-view";
 import { firstParam, pageNumber } from "@/lib/format";
-import { authed, read, requireSession } from "@/lib/server-api";
+import { authed, read, requireViewer } from "@/lib/server-api";
 
 export const metadata: Metadata = { title: "Posts · Looped Needle" };
 
 const PAGE_SIZE = 10;
 
 export default async function PostsPage({ searchParams }: PageProps<"/posts">) {
-  const session = await requireSession();
+  const { session, me } = await requireViewer();
   const params = await searchParams;
   const tag = firstParam(params.tag)?.trim().toLowerCase();
   const page = pageNumber(params.page);
@@ -30,7 +30,7 @@ export default async function PostsPage({ searchParams }: PageProps<"/posts">) {
       <h1>Posts</h1>
       <section className="card" aria-labelledby="new-post">
         <h2 id="new-post">New post</h2>
-        <PostForm team={session.team} />
+        <PostForm team={session.team} author={me?.user.display_name} />
       </section>
       <section className="stack" aria-labelledby="threads">
         <div className="section-head">

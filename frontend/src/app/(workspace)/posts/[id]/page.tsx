@@ -9,7 +9,7 @@ import { PostForm } from "@/components/post-form";
 import { ProblemView } from "@/components/problem-view";
 import { TagList } from "@/components/tag-list";
 import { formatTime, pageNumber } from "@/lib/format";
-import { authed, read, requireSession } from "@/lib/server-api";
+import { authed, read, requireViewer } from "@/lib/server-api";
 
 export const metadata: Metadata = { title: "Thread · Looped Needle" };
 
@@ -25,7 +25,7 @@ function Byline({ post }: { post: PostPublic }) {
 }
 
 export default async function ThreadPage({ params, searchParams }: PageProps<"/posts/[id]">) {
-  const session = await requireSession();
+  const { session, me } = await requireViewer();
   const { id } = await params;
   const page = pageNumber((await searchParams).page);
   const path = { team: session.team, post_id: id };
@@ -105,7 +105,7 @@ export default async function ThreadPage({ params, searchParams }: PageProps<"/p
         )}
         <div className="card">
           <h3>Write a reply</h3>
-          <PostForm team={session.team} parentPostId={thread.id} />
+          <PostForm team={session.team} parentPostId={thread.id} author={me?.user.display_name} />
         </div>
       </section>
 
