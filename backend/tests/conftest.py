@@ -68,22 +68,35 @@ async def empty_database_url(server_url: str) -> AsyncIterator[str]:
     await drop_database(server_url, url)
 
 
-@pytest.fixture
-async def test_connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
-    """One connection inside a transaction that the test rolls back."""
+@asynccontextmanager
+async def rolled_back(database_url: str) -> AsyncIterator[TenantConnection]:
+    """One connection inside a transaction that is rolled back at the end."""
     connection = await asyncpg.connect(
         asyncpg_dsn(database_url), connection_class=TenantConnection
     )
     await prepare_connection(connection)
     transaction = connection.transaction()
     await transaction.start()
-    yield connection
-    await transaction.rollback()
-    await connection.close()
+    try:
+        yield connection
+    finally:
+        await transaction.rollback()
+        await connection.close()
+
+
+@pytest.fixture
+async def test_connection(database_url: str) -> AsyncIterator[TenantConnection]:
+    """One connection inside a transaction that the test rolls back."""
+    async with rolled_back(database_url) as connection:
+        yield connection
 
 
 @pytest.fixture
 def test_database(test_connection: TenantConnection, settings: Settings) -> Database:
+    return database_on(test_connection, settings)
+
+
+def database_on(test_connection: TenantConnection, settings: Settings) -> Database:
     """The app's Database on the test's connection: each request's session is a
     savepoint, so requests still commit and roll back, and the test sees it all.
     Requests take the connection in turn, as the runtime role, under row-level
@@ -136,6 +149,10 @@ async def committed_database(
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    return settings_for(database_url)
+
+
+def settings_for(database_url: str) -> Settings:
     return load_settings(
         _env_file=None,
         environment="test",
