@@ -89,6 +89,7 @@ export default defineConfig({
       env: {
         API_BASE_URL: API_URL,
         NEXT_TELEMETRY_DISABLED: "1",
+        NODE_OPTIONS: "--require ./client-address.cjs",
       },
       reuseExistingServer: false,
       timeout: startupTimeout,

@@ -14,9 +14,14 @@ environment=$(cd backend && .venv/bin/python -c \
 
 # Each side gets its own process group so that stopping it reaches every child
 # (next dev forks workers) and nothing is left behind.
+# The web app names each browser's address to the API (frontend/client-address.cjs),
+# and the API believes it from the web app's address only.
+export FORWARDED_ALLOW_IPS=${FORWARDED_ALLOW_IPS:-127.0.0.1}
 setsid backend/.venv/bin/looped serve --migrate --port "$backend_port" &
 backend=$!
-setsid frontend/node_modules/.bin/next dev --hostname 127.0.0.1 --port 3000 frontend &
+# From its own folder: next.config.ts's imports resolve against the working directory.
+(cd frontend && NODE_OPTIONS="--require ./client-address.cjs" \
+  exec setsid node_modules/.bin/next dev --hostname 127.0.0.1 --port 3000) &
 frontend=$!
 
 stop() {

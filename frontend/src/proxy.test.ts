@@ -1,5 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address";
 import { encodeSession, SESSION_COOKIE } from "@/lib/session";
 import { forwardedHeaders, proxy } from "./proxy";
 
@@ -48,6 +49,15 @@ describe("forwardedHeaders", () => {
     expect(headers.get("x-forwarded-for")).toBeNull();
     expect(headers.get("forwarded")).toBeNull();
     expect(headers.get("x-real-ip")).toBeNull();
+  });
+
+  it("names the socket's peer, as the web server wrote it, as the client", () => {
+    const spoofed = request("/v1/teams/acme/posts", session, {
+      headers: { "X-Forwarded-For": "203.0.113.7", [CLIENT_ADDRESS_HEADER]: "198.51.100.4" },
+    });
+    const headers = forwardedHeaders(spoofed);
+    expect(headers.get("x-forwarded-for")).toBe("198.51.100.4");
+    expect(headers.get(CLIENT_ADDRESS_HEADER)).toBeNull();
   });
 
   it("forwards signed-out calls without a key", () => {

@@ -1,6 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import type { ErrorCode, ErrorResponse } from "@/client";
 import { resolveBaseUrl } from "@/lib/api-config";
+import { CLIENT_ADDRESS_HEADER, forwardedFor } from "@/lib/client-address";
 import {
   contentSecurityPolicy,
   createNonce,
@@ -27,11 +28,15 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function forwardedHeaders(request: NextRequest): Headers {
   const headers = new Headers(request.headers);
   headers.delete("cookie");
+  headers.delete(CLIENT_ADDRESS_HEADER);
   // The browser may write these itself; passed on, they would let it choose the
-  // address the API counts its failed attempts under. Next.js gives the proxy no
-  // socket peer to put in their place, so the API sees this server's address.
+  // address the API counts its failed attempts under. The socket's peer goes in
+  // their place, when the server was started with client-address.cjs.
   for (const name of SPOOFABLE_HEADERS) {
     headers.delete(name);
+  }
+  for (const [name, value] of Object.entries(forwardedFor(request.headers))) {
+    headers.set(name, value);
   }
   const session = decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
   const teamPath = session && `/v1/teams/${encodeURIComponent(session.team)}/`;

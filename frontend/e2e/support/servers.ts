@@ -31,8 +31,10 @@ export const apiEnv: Record<string, string> = {
   OPENAI_BASE_URL: `http://127.0.0.1:${MODEL_PORT}/v1`,
   OPENAI_MODEL: "test-model",
   AUDIT_POLL_SECONDS: "0.2",
-  // Every sign-in reaches the API from the web server's one address.
+  // Every browser here has the same address (loopback), and so does the web server,
+  // whose forwarded addresses the API believes.
   SIGN_IN_LIMIT: "1000/minute",
+  FORWARDED_ALLOW_IPS: "127.0.0.1",
   SIGNUP: "open",
   WEB_URL,
   SMTP_HOST: "127.0.0.1",

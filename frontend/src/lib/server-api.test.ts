@@ -1,12 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { getHealthz, listPosts } from "@/client";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { authed, read } from "./server-api";
 
 const redirect = vi.fn((path: string) => {
   throw new Error(`redirect ${path}`);
 });
 vi.mock("next/navigation", () => ({ redirect: (path: string) => redirect(path) }));
-vi.mock("next/headers", () => ({ cookies: vi.fn() }));
+const incoming = { headers: new Headers() };
+vi.mock("next/headers", () => ({ cookies: vi.fn(), headers: async () => incoming.headers }));
 
 type Sent = { url: string; init: RequestInit };
 
@@ -50,6 +52,29 @@ describe("authed", () => {
     await getHealthz(authed(session));
 
     expect(new Headers(sent[0].init.headers).get("Authorization")).toBeNull();
+  });
+});
+
+describe("the client's address", () => {
+  it("names the browser the web server saw, never one the browser wrote", async () => {
+    incoming.headers = new Headers({
+      [CLIENT_ADDRESS_HEADER]: "198.51.100.4",
+      "X-Forwarded-For": "203.0.113.7",
+    });
+    const sent = answerWith(page);
+
+    await listPosts({ path: { team: "acme" } });
+
+    expect(new Headers(sent[0].init.headers).get("X-Forwarded-For")).toBe("198.51.100.4");
+  });
+
+  it("names no one when the web server was started without client-address.cjs", async () => {
+    incoming.headers = new Headers({ "X-Forwarded-For": "203.0.113.7" });
+    const sent = answerWith(page);
+
+    await listPosts({ path: { team: "acme" } });
+
+    expect(new Headers(sent[0].init.headers).get("X-Forwarded-For")).toBeNull();
   });
 });
 

@@ -3,6 +3,8 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getMe, type Me, type Role } from "@/client";
+import { client } from "@/client/client.gen";
+import { forwardedFor } from "@/lib/client-address";
 import { type FormState, refusedForm } from "@/lib/form-state";
 import { isSignedOut, type Result, type SdkResult, settle } from "@/lib/problem";
 import {
@@ -14,6 +16,29 @@ import {
   type Session,
   SIGN_IN_PATH,
 } from "@/lib/session";
+
+/**
+ * Every call this server makes to the API names the browser it acts for, so the
+ * API's per-address limits (sign-in, failed authentication) count each browser.
+ * Outside a request (at build time) there is no browser to name.
+ */
+async function requestHeaders(): Promise<Headers> {
+  try {
+    return await headers();
+  } catch {
+    return new Headers();
+  }
+}
+
+client.interceptors.request.use(async (options) => {
+  // The client has merged every header into one Headers object by now.
+  if (!(options.headers instanceof Headers)) {
+    return;
+  }
+  for (const [name, value] of Object.entries(forwardedFor(await requestHeaders()))) {
+    options.headers.set(name, value);
+  }
+});
 
 export async function getSession(): Promise<Session | null> {
   const jar = await cookies();

@@ -4,7 +4,8 @@ import { ActionForm } from "@/components/action-form";
 import { AuthPage } from "@/components/auth-page";
 import { newPasswordField } from "@/lib/form-state";
 import { firstParam } from "@/lib/format";
-import { describeProblem, settle } from "@/lib/problem";
+import { describeProblem } from "@/lib/problem";
+import { read } from "@/lib/server-api";
 import { accept } from "./actions";
 
 export const metadata: Metadata = { title: "Accept an invitation · Looped Needle" };
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: "Accept an invitation · Looped Needl
 export default async function InvitePage({ searchParams }: PageProps<"/invite">) {
   const token = firstParam((await searchParams).token) ?? "";
   const preview = token
-    ? await settle(() => previewInvitation({ body: { token }, cache: "no-store" }))
+    ? await read(() => previewInvitation({ body: { token }, cache: "no-store" }))
     : null;
   if (!preview?.ok) {
     const invalid =
