@@ -4,9 +4,10 @@ under plain Starlette with orjson (the floor, `bench/floor.py`). Medians of seve
 rounds, each target's ratio to the floor, and whether the API meets its targets
 against the floor.
 
-Posts: list, get and create. Audits: create, and the list of a team holding 10,000
-audits (first page, a filtered page, a deep offset). Each operation also runs at a
-single connection, for the latency of one request on an otherwise idle server.
+Posts: list, get (with a team key, and with a person's session) and create. Audits:
+create, and the list of a team holding 10,000 audits (first page, a filtered page, a
+deep offset). Each operation also runs at a single connection, for the latency of
+one request on an otherwise idle server.
 
 Runs on the embedded PostgreSQL in DATA_DIR/bench (or DATABASE_URL when set, where it
 only touches teams of its own). Rate limiting and access logs are off: the run
@@ -49,18 +50,25 @@ from app.core.db import (
     stop_embedded,
 )
 from app.core.embedded import embedded_postgres
-from app.people.models import KEY_ROLE, Caller
+from app.people import service as people
+from app.people.models import KEY_ROLE, Caller, Role
 from app.posts import service as posts
 from app.posts.models import PostCreate
 from app.teams import service as teams
+from app.teams.repository import TEAM_BY_NAME
 from tests.support.live_server import free_port
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "100"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# A comma-separated subset of the operations, e.g. "get,audit_create"; all by default.
+ONLY = [op for op in os.environ.get("BENCH_OPERATIONS", "").split(",") if op]
 # One connection makes hundreds of requests a second: enough for a steady p50 and p95.
 SINGLE_SECONDS = max(2, SECONDS // 4)
 THREADS = 200
+# Audit creates take their team's queue lock, so one team would queue them one at a
+# time; a busy deployment spreads them over many teams, and so does the run.
+AUDIT_WRITER_TEAMS = 2_000
 REPLIES_PER_THREAD = 4
 AUDITS = 10_000
 RESULTS = BACKEND_DIR / ".data" / "bench-results.json"
@@ -149,6 +157,8 @@ class Operation:
     path: str
     key: str
     body: dict[str, Any] | None = None  # POSTed as JSON when set, else a GET
+    # Further (path, key) pairs the requests go round, the first being path and key.
+    rotation: tuple[tuple[str, str], ...] = ()
 
 
 class Sample(NamedTuple):
@@ -159,17 +169,23 @@ class Sample(NamedTuple):
 
 
 async def prepare(url: str, settings: Any) -> dict[str, Operation]:
-    """A team with 1,000 posts and one with 10,000 audits for the reads, and an empty
-    one for each kind of write (so the reads see the same data every round)."""
+    """A team with 1,000 posts and one with 10,000 audits for the reads, and empty
+    ones for the writes (so the reads see the same data every round); a member of
+    the first team signed in, for the reads with a person's session."""
     database = await Database.connect(url, settings)
     try:
         async with database.write(ALL_TEAMS) as session:
             reader, reader_key, thread_id = await _fill(session)
-            writer, auditor, audit_writer = (f"{reader}-{s}" for s in ("w", "a", "aw"))
+            reader_session = await _sign_in_member(session, settings, reader)
+            writer, auditor = (f"{reader}-{s}" for s in ("w", "a"))
             _, writer_key = await teams.create_team(session, writer)
             auditor_team, auditor_key = await teams.create_team(session, auditor)
             await _fill_audits(session, auditor_team.id)
-            _, audit_writer_key = await teams.create_team(session, audit_writer)
+            audit_writers = []
+            for i in range(AUDIT_WRITER_TEAMS):
+                name = f"{reader}-aw{i}"
+                _, key = await teams.create_team(session, name)
+                audit_writers.append((f"/v1/teams/{name}/audits", key))
         # Fresh statistics and visibility map, as a settled database would have.
         async with database.read() as session:
             await session.connection.execute("VACUUM ANALYZE post, audit")
@@ -180,6 +196,9 @@ async def prepare(url: str, settings: Any) -> dict[str, Operation]:
     return {
         "list": Operation(f"/v1/teams/{reader}/posts", reader_key),
         "get": Operation(f"/v1/teams/{reader}/posts/{thread_id}", reader_key),
+        "get_as_person": Operation(
+            f"/v1/teams/{reader}/posts/{thread_id}", reader_session
+        ),
         "audit_list": Operation(audits, auditor_key),
         "audit_list_accepted": Operation(
             f"{audits}?review_status=accepted", auditor_key
@@ -191,9 +210,7 @@ async def prepare(url: str, settings: Any) -> dict[str, Operation]:
             {"author_name": "bench", "content": "load", "tags": ["x"]},
         ),
         "audit_create": Operation(
-            f"/v1/teams/{audit_writer}/audits",
-            audit_writer_key,
-            {"content": AUDIT_TEXT},
+            *audit_writers[0], {"content": AUDIT_TEXT}, tuple(audit_writers[1:])
         ),
     }
 
@@ -221,6 +238,18 @@ async def _fill(session: Session) -> tuple[str, str, str]:
                 ),
             )
     return name, raw_key, thread_id
+
+
+async def _sign_in_member(session: Session, settings: Any, team: str) -> str:
+    """A new member of `team` and the token of a session of theirs."""
+    row = await session.one_or_none(TEAM_BY_NAME, {"team_name": team})
+    assert row is not None, "the team was just created"
+    user = await people.create_user(
+        session, f"{team}@example.com", "Bench", "bench-password"
+    )
+    await people.join(session, row["id"], user.id, Role.MEMBER)
+    token, _ = await people.start_session(session, settings, user.id, "bench")
+    return token
 
 
 async def _fill_audits(session: Session, team_id: UUID) -> None:
@@ -258,15 +287,44 @@ def server(command: list[str], env: dict[str, str], health: str) -> Iterator[Non
         process.wait(timeout=30)
 
 
-def lua_script(directory: Path, name: str, body: dict[str, Any] | None) -> Path:
+# Each wrk thread goes round the (path, key) pairs from its own starting point, so
+# the two threads do not send their requests to the same team together.
+WRK_ROTATION = """
+local threads = 0
+setup = function(thread)
+  thread:set("start", threads * 997)
+  threads = threads + 1
+end
+init = function()
+  turn = start
+end
+request = function()
+  turn = turn + 1
+  local target = targets[turn % #targets + 1]
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Authorization"] = "Bearer " .. target[2]
+  return wrk.format(nil, target[1], headers, nil)
+end
+"""
+
+
+def lua_script(directory: Path, name: str, operation: Operation) -> Path:
     lines = [WRK_DONE]
-    if body is not None:
-        # A JSON string of ASCII text is also a valid Lua string literal.
+    if operation.body is not None:
+        # A JSON string of ASCII text is also a valid Lua string literal, and so
+        # are the paths and keys.
         lines[:0] = [
             'wrk.method = "POST"',
             'wrk.headers["Content-Type"] = "application/json"',
-            f"wrk.body = {json.dumps(json.dumps(body))}",
+            f"wrk.body = {json.dumps(json.dumps(operation.body))}",
         ]
+    if operation.rotation:
+        pairs = ((operation.path, operation.key), *operation.rotation)
+        entries = ",\n".join(
+            f"  {{{json.dumps(p)}, {json.dumps(k)}}}" for p, k in pairs
+        )
+        lines += [f"targets = {{\n{entries}\n}}", WRK_ROTATION]
     script = directory / f"{name}.lua"
     script.write_text("\n".join(lines))
     return script
@@ -309,6 +367,11 @@ def main() -> None:
     try:
         migrate.upgrade(owner_url)
         operations = asyncio.run(prepare(owner_url, settings))
+        unknown = set(ONLY) - set(operations)
+        if unknown:
+            sys.exit(f"BENCH_OPERATIONS: no such operation {sorted(unknown)}")
+        if ONLY:
+            operations = {op: operations[op] for op in ONLY}
         results = measure(url, floor_url, operations)
     finally:
         stop_embedded(settings)
@@ -328,8 +391,8 @@ def measure(
         # the audits stay pending and only the request path is measured.
         "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
         "AUDIT_WORKER": "false",
-        # The run creates tens of thousands of audits in one team in seconds: the
-        # per-team caps stay on their code path but far above what it reaches.
+        # The run creates tens of thousands of audits in seconds, dozens per team:
+        # the per-team caps stay on their code path but far above what it reaches.
         "AUDIT_CREATE_LIMIT": "",
         "AUDIT_MAX_ACTIVE_PER_TEAM": "1000000",
     }
@@ -350,7 +413,7 @@ def measure(
         # Operation by operation, so the writes run last and the reads always
         # see the same data; the targets alternate within each round.
         for op, operation in operations.items():
-            script = lua_script(Path(directory), op, operation.body)
+            script = lua_script(Path(directory), op, operation)
             for _ in range(ROUNDS):
                 for target, port in ports.items():
                     address = f"http://127.0.0.1:{port}{operation.path}"

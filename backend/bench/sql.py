@@ -6,6 +6,7 @@ their gap is the framework's price, and the API's gap to them the data layer's."
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -17,11 +18,21 @@ from starlette.requests import Request
 from uuid_utils.compat import uuid7
 
 from app.audits.queue import AUDIT_CHANNEL
-from app.core.tokens import hash_token
+from app.core.tokens import SESSION_PREFIX, hash_token
 
 AUTH = """
 SELECT k.id, k.team_id, t.name FROM api_key k JOIN team t ON t.id = k.team_id
 WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+"""
+# The API's session lookup (`app.people.repository.SESSION_CALLER`), for a person
+# who is a member of the path's team.
+SESSION_AUTH = """
+SELECT s.id, t.id AS team_id, t.name FROM user_session s
+JOIN user_account u ON u.id = s.user_id AND NOT u.disabled
+JOIN team t ON t.name = $2
+JOIN membership m ON m.team_id = t.id AND m.user_id = u.id
+WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+  AND s.last_seen_at > now() - interval '72 hours'
 """
 REPLY_COUNT = """(SELECT count(*) FROM post r
   WHERE r.parent_post_id = p.id AND r.deleted_at IS NULL)"""
@@ -59,6 +70,20 @@ VALUES ($1, $2, false, $3, now(), now(), now())
 ON CONFLICT (team_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING {AUDIT_COLUMNS}
 """
+# The API's per-team queue lock and its quota read (`app.audits.repository`): the
+# floor pays for them too, and only the framework and data layer stay the API's.
+LOCK_TEAM_QUEUE = """
+SELECT pg_advisory_xact_lock(
+  hashtextextended('audit-queue:' || CAST($1::uuid AS text), 0))
+"""
+QUOTA = """
+SELECT
+  (SELECT count(*) FROM audit
+    WHERE team_id = $1 AND status IN ('pending', 'running')) AS active,
+  (SELECT CAST(coalesce(sum(CAST(details -> 'usage' ->> 'total_tokens' AS BIGINT)), 0)
+      AS BIGINT) FROM audit
+    WHERE team_id = $1 AND status = 'completed' AND completed_at >= $2) AS used_tokens
+"""
 NOTIFY = "SELECT pg_notify($1, '')"
 AUDIT_LIMIT = 20  # the API's default page of audits
 
@@ -75,7 +100,12 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 async def _key(connection: asyncpg.Connection, request: Request) -> asyncpg.Record:
     token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    key = await connection.fetchrow(AUTH, hash_token(token))
+    if token.startswith(SESSION_PREFIX):
+        key = await connection.fetchrow(
+            SESSION_AUTH, hash_token(token), request.path_params["team"]
+        )
+    else:
+        key = await connection.fetchrow(AUTH, hash_token(token))
     if key is None:
         raise HTTPException(401)
     return key
@@ -160,13 +190,20 @@ async def create_audit(request: Request) -> dict[str, Any]:
     body = orjson.loads(await request.body())
     async with request.app.state.pool.acquire() as connection:
         key = await _key(connection, request)
-        # As in the API: the row and the workers' wake-up commit together.
+        # As in the API: the row and the workers' wake-up commit together, after
+        # the team's quota was read under its queue lock.
         async with connection.transaction():
+            await connection.execute(LOCK_TEAM_QUEUE, key["team_id"])
+            await connection.fetchrow(QUOTA, key["team_id"], _day_start())
             row = await connection.fetchrow(
                 AUDIT_INSERT, uuid7(), key["team_id"], body["content"]
             )
             await connection.execute(NOTIFY, AUDIT_CHANNEL)
     return {"audit": _audit(row, key["name"])}
+
+
+def _day_start() -> datetime:
+    return datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
 
 
 def _and(filters: list[tuple[str, str]], first: int) -> str:
