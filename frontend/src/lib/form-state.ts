@@ -42,8 +42,13 @@ export function refusedForm(problem: Problem, message?: string): FormState {
   return { error: message ?? describeProblem(problem).message };
 }
 
-/** The text of one submitted field; a file or a missing field is empty. */
-export function formText(form: FormData, name: string): string {
+/** A password as typed: its spaces are part of it. A file or a missing field is empty. */
+export function formSecret(form: FormData, name: string): string {
   const value = form.get(name);
-  return typeof value === "string" ? value.trim() : "";
+  return typeof value === "string" ? value : "";
+}
+
+/** The text of one submitted field, trimmed; a file or a missing field is empty. */
+export function formText(form: FormData, name: string): string {
+  return formSecret(form, name).trim();
 }

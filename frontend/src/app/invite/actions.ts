@@ -1,7 +1,7 @@
 "use server";
 
 import { acceptInvitation } from "@/client";
-import { type FormState, formText, refusedForm } from "@/lib/form-state";
+import { type FormState, formSecret, formText, refusedForm } from "@/lib/form-state";
 import { attemptProblem, enterWorkspace } from "@/lib/person-session";
 import { settle } from "@/lib/problem";
 
@@ -12,7 +12,7 @@ export async function accept(_previous: FormState, form: FormData): Promise<Form
     acceptInvitation({
       body: {
         token: formText(form, "token"),
-        password: String(form.get("password") ?? ""),
+        password: formSecret(form, "password"),
         ...(displayName ? { display_name: displayName } : {}),
       },
       cache: "no-store",

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { resetPassword } from "@/client";
-import { type FormState, formText, refusedForm } from "@/lib/form-state";
+import { type FormState, formSecret, formText, refusedForm } from "@/lib/form-state";
 import { settle } from "@/lib/problem";
 import { forgetSession } from "@/lib/server-api";
 
@@ -12,7 +12,7 @@ const INVALID = "This link is invalid, used or expired. Ask for a new one.";
 export async function chooseNewPassword(_previous: FormState, form: FormData): Promise<FormState> {
   const result = await settle(() =>
     resetPassword({
-      body: { token: formText(form, "token"), password: String(form.get("password") ?? "") },
+      body: { token: formText(form, "token"), password: formSecret(form, "password") },
       cache: "no-store",
     }),
   );

@@ -7,6 +7,7 @@ import {
   signOut as revokeSession,
   signIn as startSession,
 } from "@/client";
+import { formSecret, formText } from "@/lib/form-state";
 import { attemptProblem, enterWorkspace } from "@/lib/person-session";
 import { describeProblem, settle } from "@/lib/problem";
 import { authed, forgetSession, getSession, keepSession } from "@/lib/server-api";
@@ -28,8 +29,8 @@ export async function signInWithPassword(
   _previous: SignInState,
   form: FormData,
 ): Promise<SignInState> {
-  const email = String(form.get("email") ?? "").trim();
-  const password = String(form.get("password") ?? "");
+  const email = formText(form, "email");
+  const password = formSecret(form, "password");
   if (!email || !password) {
     return { error: "Enter your email and password.", email };
   }
@@ -48,10 +49,8 @@ export async function signInWithPassword(
  * read of the team's posts) before it is kept, so a typo is caught here.
  */
 export async function signInWithKey(_previous: SignInState, form: FormData): Promise<SignInState> {
-  const team = String(form.get("team") ?? "")
-    .trim()
-    .toLowerCase();
-  const token = String(form.get("key") ?? "").trim();
+  const team = formText(form, "team").toLowerCase();
+  const token = formText(form, "key");
   if (!team || !token) {
     return { error: "Enter your team name and API key.", team };
   }

@@ -1,7 +1,7 @@
 "use server";
 
 import { signUp as createAccount } from "@/client";
-import { type FormState, formText, refusedForm } from "@/lib/form-state";
+import { type FormState, formSecret, formText, refusedForm } from "@/lib/form-state";
 import { attemptProblem, enterWorkspace } from "@/lib/person-session";
 import { settle } from "@/lib/problem";
 
@@ -15,7 +15,7 @@ export async function signUp(_previous: FormState, form: FormData): Promise<Form
       body: {
         email: formText(form, "email"),
         display_name: formText(form, "display_name"),
-        password: String(form.get("password") ?? ""),
+        password: formSecret(form, "password"),
         team,
       },
       cache: "no-store",

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { changePassword, revokeAllSessions, revokeSession, updateMe } from "@/client";
-import { type FormState, formText, refusedForm } from "@/lib/form-state";
+import { type FormState, formSecret, formText, refusedForm } from "@/lib/form-state";
 import { authed, forgetSession, requireSession, submit, write } from "@/lib/server-api";
 
 const PAGE = "/account";
@@ -19,8 +19,8 @@ export async function newPassword(_previous: FormState, form: FormData): Promise
     changePassword({
       ...authed(session),
       body: {
-        current_password: String(form.get("current_password") ?? ""),
-        new_password: String(form.get("new_password") ?? ""),
+        current_password: formSecret(form, "current_password"),
+        new_password: formSecret(form, "new_password"),
       },
     }),
   );
