@@ -188,9 +188,7 @@ def create_app(
     )
     # Added last so it is outermost: it sees every response, CORS ones included.
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
-    # Routes are matched in order: the hot ones first. FastAPI counts each body
-    # as it streams in; set per route, that counter sits inside the middleware,
-    # whose Content-Length check refuses the rest before routing, as an envelope.
+    # Routes are matched in order: the hot ones first.
     for router in (
         posts_router,
         audits_router,
@@ -204,7 +202,7 @@ def create_app(
         usage_router,
         health_router,
     ):
-        app.include_router(router, max_body_size=settings.max_body_bytes)
+        app.include_router(router)
     app.add_route("/metrics", metrics, include_in_schema=False)
     install_docs(app)
     type_error_codes(app)

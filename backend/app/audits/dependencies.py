@@ -6,13 +6,9 @@ from fastapi import Depends, Request
 
 from app.audits.exceptions import AiNotConfigured, AuditNotFound
 from app.core.config import Settings, SettingsDep
-from app.core.models import parse_id
+from app.core.models import id_in_path
 from app.core.ratelimit import RateLimiter
 from app.people.dependencies import MemberDep
-
-
-async def valid_audit_id(audit_id: str) -> UUID:
-    return parse_id(audit_id, AuditNotFound)
 
 
 async def require_ai(settings: SettingsDep) -> None:
@@ -56,7 +52,7 @@ async def limit_retries(request: Request, caller: MemberDep) -> None:
     await _limits(request).retry.check(f"audit-retry:{caller.team_id}")
 
 
-AuditIdDep = Annotated[UUID, Depends(valid_audit_id)]
+AuditIdPath = Annotated[UUID, id_in_path(AuditNotFound)]
 AiConfiguredDep = Depends(require_ai)
 CreateLimitDep = Depends(limit_creates)
 RetryLimitDep = Depends(limit_retries)

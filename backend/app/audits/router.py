@@ -8,7 +8,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from app.audits import service
 from app.audits.dependencies import (
     AiConfiguredDep,
-    AuditIdDep,
+    AuditIdPath,
     CreateLimitDep,
     RetryLimitDep,
 )
@@ -201,7 +201,7 @@ async def stream_audit_events(
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def get_audit(
-    caller: MemberDep, audit_id: AuditIdDep, session: ReadSessionDep
+    caller: MemberDep, audit_id: AuditIdPath, session: ReadSessionDep
 ) -> AuditEnvelope:
     return AuditEnvelope(audit=await service.get_audit(session, caller, audit_id))
 
@@ -213,7 +213,7 @@ async def get_audit(
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound, AuditConflict),
 )
 async def review_audit(
-    body: AuditUpdate, caller: MemberDep, audit_id: AuditIdDep, session: SessionDep
+    body: AuditUpdate, caller: MemberDep, audit_id: AuditIdPath, session: SessionDep
 ) -> AuditEnvelope:
     return AuditEnvelope(
         audit=await service.review_audit(session, caller, audit_id, body)
@@ -227,7 +227,7 @@ async def review_audit(
     responses=error_responses(*TEAM_ROUTE_ERRORS, AuditNotFound),
 )
 async def delete_audit(
-    caller: AdminDep, audit_id: AuditIdDep, session: OneStatementDep
+    caller: AdminDep, audit_id: AuditIdPath, session: OneStatementDep
 ) -> None:
     await service.delete_audit(session, caller, audit_id)
 
@@ -248,7 +248,7 @@ async def delete_audit(
 )
 async def retry_audit(
     caller: MemberDep,
-    audit_id: AuditIdDep,
+    audit_id: AuditIdPath,
     session: SessionDep,
     settings: SettingsDep,
     _: None = AiConfiguredDep,

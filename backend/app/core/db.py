@@ -8,16 +8,25 @@ compilation, result processing or unit of work in between."""
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Mapping,
+    Sequence,
+)
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol, cast
+from types import TracebackType
+from typing import Annotated, Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 import asyncpg
 import orjson
 from asyncpg.pool import PoolConnectionProxy
 from fastapi import Depends, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy import BindParameter, ClauseElement, bindparam
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
@@ -36,6 +45,7 @@ _ROW_SECURITY_BYPASS = (
 )
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 _NO_PARAMS: Mapping[str, Any] = {}
+T = TypeVar("T")
 # The server cannot be reached, is starting or stopping, or dropped the connection:
 # the request may succeed shortly, so it is told to retry rather than given a 500.
 # (OSError covers refused connections, missing sockets and connect timeouts; the
@@ -57,6 +67,20 @@ def _lost(connection: "Connection") -> bool:
         # Still held here, a pooled connection is detached only when the pool
         # saw it die.
         return True
+
+
+def _is_outage(error: BaseException, connection: "Connection") -> bool:
+    if isinstance(error, _OUTAGES):
+        return True
+    if isinstance(error, asyncpg.InternalClientError):
+        # The server's word that it ended the connection can arrive while a
+        # COMMIT is being sent; the protocol is then still consuming that error
+        # and refuses the query.
+        return True
+    # A connection the server dropped fails its next use, its ROLLBACK or its
+    # COMMIT with an interface error; on a live connection the same class means
+    # a bug, and stays a 500.
+    return isinstance(error, asyncpg.InterfaceError) and _lost(connection)
 
 
 def _unavailable(error: BaseException) -> DatabaseUnavailable:
@@ -262,11 +286,7 @@ class Database:
             server_settings={"application_name": "looped-needle"},
         )
 
-        @asynccontextmanager
-        async def acquire() -> AsyncIterator[Connection]:
-            async with pool.acquire() as connection:
-                yield connection
-
+        acquire = cast(Acquire, pool.acquire)
         return cls(acquire, dsn=dsn, settings=settings, close=pool.close)
 
     async def connect_one(self) -> asyncpg.Connection:
@@ -278,43 +298,31 @@ class Database:
         )
         return connection
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Connection]:
-        if self._slots.locked():
-            try:
-                async with asyncio.timeout(self._slot_timeout):
-                    await self._slots.acquire()
-            except TimeoutError:
-                raise DatabaseBusy(headers={"Retry-After": "1"}) from None
-        else:
+    async def _take_slot(self) -> None:
+        if not self._slots.locked():
             # A free slot is taken at once: no timer to arm and cancel.
             await self._slots.acquire()
+            return
         try:
-            async with self._acquire() as connection:
-                try:
-                    yield connection
-                except asyncpg.InterfaceError as error:
-                    # A connection the server dropped fails its next use, its
-                    # ROLLBACK or its COMMIT with an interface error; on a live
-                    # connection the same class means a bug, and stays a 500.
-                    if not _lost(connection):
-                        raise
-                    raise _unavailable(error) from None
-                except asyncpg.InternalClientError as error:
-                    # The server's word that it ended the connection can arrive
-                    # while a COMMIT is being sent; the protocol is then still
-                    # consuming that error and refuses the query.
-                    raise _unavailable(error) from None
-        except _OUTAGES as error:
-            raise _unavailable(error) from None
-        finally:
-            self._slots.release()
+            async with asyncio.timeout(self._slot_timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise DatabaseBusy(headers={"Retry-After": "1"}) from None
+
+    async def run(
+        self, tenancy: Tenancy, use: Callable[[Connection], Awaitable[T]]
+    ) -> T:
+        """`use` on a pooled connection set to the team: one read's whole path,
+        with no generator-based context manager on it."""
+        async with _Lease(self) as connection:
+            await _tenant(connection).enter_tenancy(tenancy)
+            return await use(connection)
 
     @asynccontextmanager
     async def read(self, tenancy: Tenancy = NO_TEAM) -> AsyncIterator[OnConnection]:
         """Statements that stand alone: no BEGIN and COMMIT round trips. The team
         is the connection's session setting, changed only when it differs."""
-        async with self._connection() as connection:
+        async with _Lease(self) as connection:
             await _tenant(connection).enter_tenancy(tenancy)
             yield OnConnection(connection)
 
@@ -322,7 +330,7 @@ class Database:
     async def write(self, tenancy: Tenancy = NO_TEAM) -> AsyncIterator[OnConnection]:
         """One transaction for one team, set for that transaction only: committed
         when the block ends, rolled back on error."""
-        async with self._connection() as connection:
+        async with _Lease(self) as connection:
             if connection.is_in_transaction():
                 # Nested in a caller's transaction (as tests run): a savepoint.
                 async with connection.transaction():
@@ -343,33 +351,68 @@ class Database:
             await self._close()
 
 
-class _Deferred:
-    """Runs each statement on the session that `_on` lends it."""
+class _Lease:
+    """A connection for one block, taken after a slot in the database's queue; a
+    server that cannot be reached or was lost becomes `DatabaseUnavailable`. A
+    class, not a generator: every statement of a read enters one."""
 
-    def _on(self) -> AbstractAsyncContextManager[OnConnection]:
+    __slots__ = ("_database", "_acquired", "_connection")
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def __aenter__(self) -> Connection:
+        database = self._database
+        await database._take_slot()
+        try:
+            self._acquired = database._acquire()
+            self._connection = await self._acquired.__aenter__()
+        except BaseException as error:
+            database._slots.release()
+            if isinstance(error, _OUTAGES):
+                raise _unavailable(error) from None
+            raise
+        return self._connection
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            await self._acquired.__aexit__(kind, error, traceback)
+        except _OUTAGES as failure:
+            raise _unavailable(failure) from None
+        finally:
+            self._database._slots.release()
+        if error is not None and _is_outage(error, self._connection):
+            raise _unavailable(error) from None
+
+
+class _Deferred:
+    """Runs each statement through `_run`, on the connection its kind lends."""
+
+    async def _run(self, use: Callable[[Connection], Awaitable[T]]) -> T:
         raise NotImplementedError
 
     async def all(
         self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
     ) -> list[asyncpg.Record]:
-        async with self._on() as session:
-            return await session.all(query, params)
+        return await self._run(lambda c: c.fetch(query.sql, *query.args(params)))
 
     async def one_or_none(
         self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
     ) -> asyncpg.Record | None:
-        async with self._on() as session:
-            return await session.one_or_none(query, params)
+        return await self._run(lambda c: c.fetchrow(query.sql, *query.args(params)))
 
     async def scalar(self, query: Query, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
-        async with self._on() as session:
-            return await session.scalar(query, params)
+        return await self._run(lambda c: c.fetchval(query.sql, *query.args(params)))
 
     async def execute(
         self, query: Query, params: Mapping[str, Any] = _NO_PARAMS
     ) -> None:
-        async with self._on() as session:
-            await session.execute(query, params)
+        await self._run(lambda c: c.execute(query.sql, *query.args(params)))
 
 
 _TENANCY = "looped.tenancy"
@@ -402,8 +445,8 @@ class PooledReads(_Deferred):
         self._database = database
         self._request = request
 
-    def _on(self) -> AbstractAsyncContextManager[OnConnection]:
-        return self._database.read(_tenancy(self._request))
+    async def _run(self, use: Callable[[Connection], Awaitable[T]]) -> T:
+        return await self._database.run(_tenancy(self._request), use)
 
 
 class OneStatement(_Deferred):
@@ -418,11 +461,11 @@ class OneStatement(_Deferred):
         self._request = request
         self._used = False
 
-    def _on(self) -> AbstractAsyncContextManager[OnConnection]:
+    async def _run(self, use: Callable[[Connection], Awaitable[T]]) -> T:
         if self._used:
             raise RuntimeError("a one-statement write ran a second statement")
         self._used = True
-        return self._database.read(_tenancy(self._request))
+        return await self._database.run(_tenancy(self._request), use)
 
 
 class RequestTransaction(_Deferred):
@@ -437,15 +480,11 @@ class RequestTransaction(_Deferred):
         self._block: AbstractAsyncContextManager[OnConnection] | None = None
         self._session: OnConnection | None = None
 
-    @asynccontextmanager
-    async def _lent(self) -> AsyncIterator[OnConnection]:
+    async def _run(self, use: Callable[[Connection], Awaitable[T]]) -> T:
         if self._session is None:
             self._block = self._database.write(_tenancy(self._request))
             self._session = await self._block.__aenter__()
-        yield self._session
-
-    def _on(self) -> AbstractAsyncContextManager[OnConnection]:
-        return self._lent()
+        return await use(self._session.connection)
 
     async def end(self, error: BaseException | None) -> None:
         """Commits (and raises if that fails), or rolls back after an error."""
@@ -463,6 +502,12 @@ class RequestTransaction(_Deferred):
 _TRANSACTION = "looped.transaction"
 
 
+def _writes(dependant: Dependant) -> bool:
+    return dependant.call is write_session or any(
+        _writes(dependency) for dependency in dependant.dependencies
+    )
+
+
 class TransactionRoute(APIRoute):
     """Commits the request's transaction when the endpoint has returned, before
     any byte of the response is sent, as Polar's routes do. A plain dependency
@@ -470,6 +515,9 @@ class TransactionRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
+        if not _writes(self.dependant):
+            # A route that only reads pays for no transaction it would not use.
+            return handle
 
         async def handle_in_transaction(request: Request) -> Response:
             transaction = RequestTransaction(request.app.state.database, request)

@@ -251,7 +251,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         # Undecodable bytes are malformed JSON like any other: same 422 and shape.
         error = _malformed(exc.detail)
     elif status == 413:
-        # The body outgrew the limit as it streamed in (FastAPI's own counter).
+        # The body outgrew the limit as it streamed in (the middleware's count).
         error = body_too_large(request.app.state.settings.max_body_bytes)
     elif status == 404:
         error = RouteNotFound(headers=headers)

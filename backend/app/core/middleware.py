@@ -4,7 +4,10 @@ import logging
 import re
 import time
 from collections.abc import Mapping
+from functools import lru_cache
 
+from fastapi import HTTPException, status
+from prometheus_client import Gauge, Histogram
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,15 +47,46 @@ def _incoming(scope: Scope) -> tuple[str | None, int | None]:
     return request_id, length
 
 
+@lru_cache(maxsize=4096)
+def _duration(method: str, route: str, status: int) -> Histogram:
+    # prometheus_client's labels() takes a lock and builds a key on every call;
+    # the series are few (routes x methods x statuses), so each is looked up once.
+    return REQUEST_DURATION.labels(method, route, str(status))
+
+
+@lru_cache(maxsize=4096)
+def _in_progress(method: str) -> Gauge:
+    return REQUESTS_IN_PROGRESS.labels(method)
+
+
 def set_response_headers(request: Request, headers: Mapping[str, str]) -> None:
     """Headers for whatever response this request gets, an error's included."""
     setattr(request.state, _STATE_HEADERS, dict(headers))
 
 
+def _counted(receive: Receive, limit: int) -> Receive:
+    """`receive`, refusing a body (one without Content-Length) once it outgrows
+    the limit. FastAPI passes an HTTPException raised while it reads the body
+    on to the error handlers, which answer with the envelope."""
+    received = 0
+
+    async def receive_counted() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE)
+        return message
+
+    return receive_counted
+
+
 class RequestContextMiddleware:
     """Outermost, pure ASGI: the request id, the access log and metrics for every
-    response, and the body limit by Content-Length before any routing. (A body
-    without one is counted as it streams, by FastAPI's `max_body_size`.)"""
+    response, and the body limit: by Content-Length before any routing, or
+    counted as the body streams in. (FastAPI's own `max_body_size` would add two
+    middlewares to every route, a GET's included.)"""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -83,10 +117,12 @@ class RequestContextMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
-        in_progress = REQUESTS_IN_PROGRESS.labels(method)
+        in_progress = _in_progress(method)
         in_progress.inc()
         started = time.perf_counter()
         try:
+            if length is None:
+                receive = _counted(receive, self.max_body_bytes)
             if length is not None and length > self.max_body_bytes:
                 refusal = body_too_large(self.max_body_bytes).response()
                 await refusal(scope, receive, send_with_request_id)
@@ -103,7 +139,7 @@ class RequestContextMiddleware:
             duration = time.perf_counter() - started
             in_progress.dec()
             route = _route_template(scope)
-            REQUEST_DURATION.labels(method, route, str(status)).observe(duration)
+            _duration(method, route, status).observe(duration)
             access_logger.info(
                 "request",
                 extra={

@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 from uuid import UUID
 
+from pydantic import PlainValidator
 from sqlalchemy import CheckConstraint
 from sqlmodel import SQLModel
 from uuid_utils.compat import uuid7
@@ -35,6 +37,15 @@ def parse_id(value: str, not_found: type[AppError]) -> UUID:
         return UUID(value)
     except ValueError:
         raise not_found(details={"id": value[:64]}) from None
+
+
+def id_in_path(not_found: type[AppError]) -> PlainValidator:
+    """`Annotated[UUID, id_in_path(...)]`: a path id parsed as the route's own
+    parameter, so after its dependencies (the caller first) and with no
+    dependency of its own for FastAPI to solve on every request."""
+    return PlainValidator(
+        partial(parse_id, not_found=not_found), json_schema_input_type=str
+    )
 
 
 def one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:

@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
@@ -47,6 +48,18 @@ def _database(request: Request) -> Database:
     return database
 
 
+async def _session_row(
+    request: Request, params: dict[str, Any], team_id: UUID | None
+) -> Any:
+    # With the team's id guessed, under that team's tenancy, as the request's
+    # statements that follow: the connection's setting then stays as it is.
+    tenancy = ALL_TEAMS if team_id is None else team_tenancy(team_id)
+    async with _database(request).read(tenancy) as session:
+        return await session.one_or_none(
+            repository.SESSION_CALLER, {**params, "team_id": team_id}
+        )
+
+
 async def _session(
     request: Request, token: str, team: str | None
 ) -> tuple[Person, Any]:
@@ -59,11 +72,16 @@ async def _session(
         "team_name": team,
         "idle_seconds": timedelta(hours=settings.session_idle_hours).total_seconds(),
     }
-    # The person's role in the team is looked up before the team is known.
-    async with _database(request).read(ALL_TEAMS) as session:
-        row = await session.one_or_none(repository.SESSION_CALLER, params)
+    team_ids = request.app.state.auth.team_ids
+    guess = team_ids.get(team)
+    row = await _session_row(request, params, guess)
+    if row is not None and row["team_id"] is None and guess is not None:
+        # A stale guess (the team was renamed or deleted): looked up by name.
+        row = await _session_row(request, params, None)
     if row is None:
         raise await refuse(request)
+    if row["team_id"] is not None:
+        team_ids.learn(team, row["team_id"])
     person = Person(
         user_id=row["user_id"],
         email=row["email"],

@@ -30,6 +30,8 @@ _ACTIVE_SESSION = """
 
 # The principal behind a session token, and its role in the named team (null
 # when it is not a member, or no team is named): one round trip per request.
+# Given `team_id`, the team must have that id as well as the name, or none is
+# found: a caller that guessed the id can run this under that team's tenancy.
 SESSION_CALLER = compile_query(
     text(f"""
     SELECT s.id AS session_id, u.id AS user_id, u.email, u.display_name,
@@ -37,6 +39,7 @@ SESSION_CALLER = compile_query(
     FROM user_session s
     JOIN user_account u ON u.id = s.user_id AND NOT u.disabled
     LEFT JOIN team t ON t.name = CAST(:team_name AS varchar)
+      AND (CAST(:team_id AS uuid) IS NULL OR t.id = CAST(:team_id AS uuid))
     LEFT JOIN membership m ON m.team_id = t.id AND m.user_id = u.id
     WHERE s.token_hash = :token_hash AND {_ACTIVE_SESSION}
     """)

@@ -9,7 +9,7 @@ from app.core.pagination import PageParams, page_params
 from app.core.schemas import CleanStr
 from app.people.dependencies import TEAM_ROUTE_ERRORS, MemberDep
 from app.posts import service
-from app.posts.dependencies import PostIdDep
+from app.posts.dependencies import PostIdPath
 from app.posts.exceptions import ParentNotFound, PostNotFound
 from app.posts.models import PostCreate, PostEnvelope, PostPage
 
@@ -73,7 +73,7 @@ async def create_post(
     responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def get_post(
-    caller: MemberDep, post_id: PostIdDep, session: ReadSessionDep
+    caller: MemberDep, post_id: PostIdPath, session: ReadSessionDep
 ) -> PostEnvelope:
     return PostEnvelope(post=await service.get_post(session, caller, post_id))
 
@@ -85,7 +85,7 @@ async def get_post(
     responses=error_responses(*TEAM_ROUTE_ERRORS, PostNotFound),
 )
 async def list_replies(
-    caller: MemberDep, post_id: PostIdDep, session: ReadSessionDep, page: PostPageDep
+    caller: MemberDep, post_id: PostIdPath, session: ReadSessionDep, page: PostPageDep
 ) -> PostPage:
     return await service.list_replies(session, caller, post_id, page)
 
@@ -99,6 +99,6 @@ async def list_replies(
     "delete any.",
 )
 async def delete_post(
-    caller: MemberDep, post_id: PostIdDep, session: SessionDep
+    caller: MemberDep, post_id: PostIdPath, session: SessionDep
 ) -> None:
     await service.delete_post(session, caller, post_id)

@@ -66,6 +66,24 @@ class KeyCache:
         )
 
 
+class TeamIds:
+    """Team ids by name, learnt from lookups. Only ever a guess, which the
+    statement using it verifies against the name, so it needs no invalidation."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, UUID] = {}
+
+    def get(self, name: str | None) -> UUID | None:
+        return None if name is None else self._ids.get(name)
+
+    def learn(self, name: str | None, team_id: UUID) -> None:
+        if name is None:
+            return
+        if len(self._ids) >= MAX_CACHED_KEYS:
+            self._ids.clear()
+        self._ids[name] = team_id
+
+
 class UseRecorder:
     """Times of use by id, written by `statement` (which takes `ids` and
     `used_at` arrays) in one round trip per flush."""
@@ -128,6 +146,7 @@ class Authentication:
     # People's sessions: when each was last seen, for their idle expiry.
     sessions: UseRecorder
     keys: KeyCache = field(default_factory=KeyCache)
+    team_ids: TeamIds = field(default_factory=TeamIds)
     usage: UseRecorder = field(
         default_factory=lambda: UseRecorder(repository.RECORD_USES)
     )

@@ -170,6 +170,26 @@ async def test_a_team_always_keeps_an_owner(client: httpx.AsyncClient) -> None:
     assert left.status_code == 409
 
 
+async def test_a_team_name_taken_over_after_a_rename_is_the_new_team(
+    client: httpx.AsyncClient,
+) -> None:
+    """A process remembers team ids by name for sessions; a rename must not let
+    the old name keep leading to the old team."""
+    ada = await owner_of(client, "lab", "ada@example.com")
+    assert (await client.get("/v1/teams/lab/posts", headers=ada)).status_code == 200
+    renamed = await client.patch("/v1/teams/lab", json={"name": "den"}, headers=ada)
+    assert renamed.status_code == 200, renamed.text
+    bob = await owner_of(client, "lab", "bob@example.com")
+    await client.post("/v1/teams/lab/posts", json={"content": "bob's"}, headers=bob)
+
+    taken = await client.get("/v1/teams/lab/posts", headers=ada)
+    assert taken.status_code == 403 and taken.json()["code"] == "FORBIDDEN"
+    own = await client.get("/v1/teams/den/posts", headers=ada)
+    assert own.status_code == 200 and own.json()["total"] == 0
+    theirs = await client.get("/v1/teams/lab/posts", headers=bob)
+    assert [post["content"] for post in theirs.json()["posts"]] == ["bob's"]
+
+
 async def test_roles_decide_what_people_may_do(client: httpx.AsyncClient) -> None:
     owner = await owner_of(client, "lab", "ada@example.com")
     member = await invite_and_accept(client, "lab", owner, "bob@example.com", "member")

@@ -1338,13 +1338,13 @@ export type DeletePostData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Post Id
          */
         post_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/posts/{post_id}';
@@ -1400,13 +1400,13 @@ export type GetPostData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Post Id
          */
         post_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/posts/{post_id}';
@@ -1462,13 +1462,13 @@ export type ListRepliesData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Post Id
          */
         post_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: {
         /**
@@ -1757,13 +1757,13 @@ export type DeleteAuditData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Audit Id
          */
         audit_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/audits/{audit_id}';
@@ -1819,13 +1819,13 @@ export type GetAuditData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Audit Id
          */
         audit_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/audits/{audit_id}';
@@ -1881,13 +1881,13 @@ export type ReviewAuditData = {
     body: AuditUpdate;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Audit Id
          */
         audit_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/audits/{audit_id}';
@@ -1947,13 +1947,13 @@ export type RetryAuditData = {
     body?: never;
     path: {
         /**
-         * Team
-         */
-        team: string;
-        /**
          * Audit Id
          */
         audit_id: string;
+        /**
+         * Team
+         */
+        team: string;
     };
     query?: never;
     url: '/v1/teams/{team}/audits/{audit_id}/retry';
