@@ -158,6 +158,9 @@ def create_app(
         generate_unique_id_function=operation_id,
         responses=error_responses(*SERVER_ERRORS),
         lifespan=lifespan,
+        # Traces come from app.core.tracing's instrumentation; FastAPI's own
+        # would look up the global providers on every request to find none.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     fail_closed = settings.rate_limit_fail == "closed"
