@@ -11,7 +11,7 @@ from prometheus_client import Gauge, Histogram
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uuid_utils.compat import uuid7
+from uuid_utils import uuid7
 
 from app.core.errors import InternalError, body_too_large
 from app.core.logging import request_id_var
