@@ -123,7 +123,7 @@ def create_app(
     @asynccontextmanager
     async def serving(database: Database) -> AsyncIterator[None]:
         jobs = [
-            app.state.auth.keys.follow_invalidations(database),
+            app.state.auth.follow_invalidations(database),
             app.state.auth.flush_periodically(database),
             app.state.audit_events.follow(database),
         ]

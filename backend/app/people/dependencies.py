@@ -6,7 +6,8 @@ beyond the role (delete one's own post) is the service's rule."""
 
 import hmac
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from fastapi.security import HTTPBearer
 from app.core.config import Settings
 from app.core.db import ALL_TEAMS, Database, set_tenancy, team_tenancy
 from app.core.errors import RATE_LIMIT_ERRORS, SERVER_ERRORS, ValidationFailed
+from app.core.models import utcnow
 from app.core.openapi import accepts, bearer_token
 from app.core.tokens import KEY_PREFIX, SESSION_PREFIX, hash_token
 from app.people import repository
@@ -25,6 +27,7 @@ from app.teams import service as teams
 from app.teams.dependencies import (
     admin_scheme,
     authenticate,
+    client_identity,
     count_request,
     refuse,
     team_key_scheme,
@@ -48,6 +51,18 @@ def _database(request: Request) -> Database:
     return database
 
 
+@dataclass(frozen=True, slots=True)
+class _SessionCaller:
+    """A session's person and, for the team on the path, its id, name and the
+    person's role there (none when they are not a member)."""
+
+    person: Person
+    team_id: UUID | None
+    team_name: str | None
+    role: Role | None
+    active_until: datetime
+
+
 async def _session_row(
     request: Request, params: dict[str, Any], team_id: UUID | None
 ) -> Any:
@@ -60,37 +75,57 @@ async def _session_row(
         )
 
 
-async def _session(
-    request: Request, token: str, team: str | None
-) -> tuple[Person, Any]:
-    """The session's person and its row (with the team's role, if any)."""
-    if not token.startswith(SESSION_PREFIX):
-        raise await refuse(request)
-    settings = _settings(request)
+async def _look_up_session(
+    request: Request, token_hash: str, team: str | None
+) -> _SessionCaller | None:
+    auth = request.app.state.auth
+    # An address over its failed-attempt limit costs the database nothing.
+    await auth.limiter.ensure_allowed(client_identity(request))
     params = {
-        "token_hash": hash_token(token),
+        "token_hash": token_hash,
         "team_name": team,
-        "idle_seconds": timedelta(hours=settings.session_idle_hours).total_seconds(),
+        "idle_seconds": timedelta(
+            hours=_settings(request).session_idle_hours
+        ).total_seconds(),
     }
-    team_ids = request.app.state.auth.team_ids
-    guess = team_ids.get(team)
+    guess = auth.team_ids.get(team)
     row = await _session_row(request, params, guess)
     if row is not None and row["team_id"] is None and guess is not None:
         # A stale guess (the team was renamed or deleted): looked up by name.
         row = await _session_row(request, params, None)
     if row is None:
-        raise await refuse(request)
-    if row["team_id"] is not None:
-        team_ids.learn(team, row["team_id"])
+        return None
+    if row["team_id"] is not None and row["team_id"] != guess:
+        auth.team_ids.learn(team, row["team_id"])
     person = Person(
         user_id=row["user_id"],
         email=row["email"],
         display_name=row["display_name"],
         session_id=row["session_id"],
     )
-    request.app.state.auth.sessions.note(person.session_id)
-    await count_request(request, f"user:{person.user_id}")
-    return person, row
+    role = None if row["role"] is None else Role(row["role"])
+    return _SessionCaller(
+        person, row["team_id"], row["team_name"], role, row["active_until"]
+    )
+
+
+async def _session(request: Request, token: str, team: str | None) -> _SessionCaller:
+    """The session's caller: from this process's cache while it is active, or the
+    database. The cache is emptied whenever the session, its person or a
+    membership changes (`app.teams.authentication`)."""
+    if not token.startswith(SESSION_PREFIX):
+        raise await refuse(request)
+    auth = request.app.state.auth
+    cache_key = (hash_token(token), team)
+    caller: _SessionCaller | None = auth.callers.get(cache_key)
+    if caller is None or caller.active_until <= utcnow():
+        caller = await _look_up_session(request, cache_key[0], team)
+        if caller is None:
+            raise await refuse(request)
+        auth.callers.put(cache_key, caller)
+    auth.sessions.note(caller.person.session_id)
+    await count_request(request, f"user:{caller.person.user_id}")
+    return caller
 
 
 @accepts(session_scheme)
@@ -100,8 +135,7 @@ async def current_person(request: Request) -> Person:
     if token.startswith(KEY_PREFIX):
         await authenticate(request, token)
         raise PersonRequired()
-    person, _ = await _session(request, token, None)
-    return person
+    return (await _session(request, token, None)).person
 
 
 PersonDep = Annotated[Person, Depends(current_person)]
@@ -132,11 +166,12 @@ async def _caller(
         async with _database(request).read() as session:
             found = await teams.get_team(session, team)
         return Caller(found.id, found.name, Role.OWNER)
-    person, row = await _session(request, token, team)
-    if row["role"] is None:
+    signed_in = await _session(request, token, team)
+    role, team_id, team_name = signed_in.role, signed_in.team_id, signed_in.team_name
+    if role is None or team_id is None or team_name is None:
         # Not a member, or no such team: the same answer, so names stay private.
         raise Forbidden(details={"team": team[:64]})
-    return Caller(row["team_id"], row["team_name"], Role(row["role"]), person=person)
+    return Caller(team_id, team_name, role, person=signed_in.person)
 
 
 def member_of(

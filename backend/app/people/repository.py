@@ -29,13 +29,16 @@ _ACTIVE_SESSION = """
 """
 
 # The principal behind a session token, and its role in the named team (null
-# when it is not a member, or no team is named): one round trip per request.
+# when it is not a member, or no team is named), with the time until which the
+# session stays active unless it is used again (for the process's cache).
 # Given `team_id`, the team must have that id as well as the name, or none is
 # found: a caller that guessed the id can run this under that team's tenancy.
 SESSION_CALLER = compile_query(
     text(f"""
     SELECT s.id AS session_id, u.id AS user_id, u.email, u.display_name,
-           t.id AS team_id, t.name AS team_name, m.role
+           t.id AS team_id, t.name AS team_name, m.role,
+           least(s.expires_at, s.last_seen_at
+             + make_interval(secs => CAST(:idle_seconds AS float8))) AS active_until
     FROM user_session s
     JOIN user_account u ON u.id = s.user_id AND NOT u.disabled
     LEFT JOIN team t ON t.name = CAST(:team_name AS varchar)

@@ -1,11 +1,13 @@
 """Authentication off the database's hot path.
 
-Active keys are kept in process memory by hash. The cache is trusted only while
-this process is subscribed to the database's `auth_changed` notifications, which
-triggers send whenever a key is revoked or a team changes: each one empties the
-cache, so a revoked key stops working in every process as soon as the revoking
-transaction commits. While the subscription is down (or not started, as in tests
-that run no lifespan), every request looks its key up in the database.
+Active keys, and people's sessions with their role in a team, are kept in process
+memory. The caches are trusted only while this process is subscribed to the
+database's `auth_changed` notifications, which triggers send whenever a key or a
+session is revoked, a person is disabled or renamed, a membership changes or a team
+changes: each one empties every cache, so a revoked key or session stops working in
+every process as soon as the revoking transaction commits. While the subscription is
+down (or not started, as in tests that run no lifespan), every request looks its key
+or session up in the database.
 
 A key's `last_used_at` (and a session's `last_seen_at`) is noted in memory and
 written in batches by a background task, at most once a minute per key or
@@ -13,10 +15,11 @@ session: a read request writes nothing."""
 
 import asyncio
 import logging
+from collections.abc import Hashable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from app.core.db import ALL_TEAMS, Database, Query
@@ -33,37 +36,34 @@ MAX_CACHED_KEYS = 10_000
 logger = logging.getLogger("app.auth")
 
 
-class KeyCache:
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class AuthCache(Generic[K, V]):
+    """What a credential was found to stand for, while invalidations are followed."""
+
     def __init__(self) -> None:
-        self._keys: dict[str, AuthenticatedKey] = {}
+        self._values: dict[K, V] = {}
         self.subscribed = False
 
-    def get(self, key_hash: str) -> AuthenticatedKey | None:
-        return self._keys.get(key_hash) if self.subscribed else None
+    def get(self, key: K) -> V | None:
+        return self._values.get(key) if self.subscribed else None
 
-    def put(self, key_hash: str, key: AuthenticatedKey) -> None:
+    def put(self, key: K, value: V) -> None:
         if not self.subscribed:
             return
-        if len(self._keys) >= MAX_CACHED_KEYS:
-            self._keys.clear()
-        self._keys[key_hash] = key
+        if len(self._values) >= MAX_CACHED_KEYS:
+            self._values.clear()
+        self._values[key] = value
 
-    def clear(self, *_: object) -> None:
-        self._keys.clear()
+    def clear(self) -> None:
+        self._values.clear()
 
-    def _subscribed(self, up: bool) -> None:
+    def set_subscribed(self, up: bool) -> None:
         # Invalidations missed while unsubscribed are covered by an empty cache.
         self.clear()
         self.subscribed = up
-
-    async def follow_invalidations(self, database: Database) -> None:
-        """Runs until cancelled: subscribed, or reconnecting after a loss."""
-        await follow(
-            database,
-            repository.AUTH_CHANNEL,
-            notified=self.clear,
-            subscribed=self._subscribed,
-        )
 
 
 class TeamIds:
@@ -145,11 +145,31 @@ class Authentication:
     sign_in_limiter: RateLimiter
     # People's sessions: when each was last seen, for their idle expiry.
     sessions: UseRecorder
-    keys: KeyCache = field(default_factory=KeyCache)
+    keys: AuthCache[str, AuthenticatedKey] = field(default_factory=AuthCache)
+    # A session and the team named on the path, by token hash and team name; the
+    # value's type is the people domain's.
+    callers: AuthCache[tuple[str, str | None], Any] = field(default_factory=AuthCache)
     team_ids: TeamIds = field(default_factory=TeamIds)
     usage: UseRecorder = field(
         default_factory=lambda: UseRecorder(repository.RECORD_USES)
     )
+
+    def _invalidated(self, _payload: str) -> None:
+        self.keys.clear()
+        self.callers.clear()
+
+    def _subscribed(self, up: bool) -> None:
+        self.keys.set_subscribed(up)
+        self.callers.set_subscribed(up)
+
+    async def follow_invalidations(self, database: Database) -> None:
+        """Runs until cancelled: subscribed, or reconnecting after a loss."""
+        await follow(
+            database,
+            repository.AUTH_CHANNEL,
+            notified=self._invalidated,
+            subscribed=self._subscribed,
+        )
 
     async def flush_periodically(self, database: Database) -> None:
         async with asyncio.TaskGroup() as group:

@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -66,3 +66,13 @@ def _healthy(base_url: str) -> bool:
         return httpx.get(f"{base_url}/health/db", timeout=2).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def seconds_until(condition: Callable[[], bool], timeout: float = 5) -> float:
+    """How long `condition` took to hold, polled every 20 ms."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"not within {timeout} s")
+        time.sleep(0.02)
+    return time.monotonic() - started

@@ -1,27 +1,15 @@
 """Keys are cached in each process and dropped everywhere when the database says
 a key or a team changed: two real server processes on one database."""
 
-import time
-from collections.abc import Callable
-
 import asyncpg
 import httpx
 
 from app.core.db import ALL_TEAMS, Database, asyncpg_dsn
 from tests.conftest import ADMIN_TOKEN
 from tests.support.databases import as_role
-from tests.support.live_server import live_server
+from tests.support.live_server import live_server, seconds_until
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-def seconds_until(condition: Callable[[], bool], timeout: float = 5) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout} s")
-        time.sleep(0.02)
-    return time.monotonic() - started
 
 
 async def test_a_revoked_key_stops_working_in_every_process_within_a_second(
