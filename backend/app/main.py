@@ -8,7 +8,6 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,7 +33,11 @@ from app.core.errors import (
 )
 from app.core.logging import configure_logging
 from app.core.metrics import render_metrics
-from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.core.middleware import (
+    REQUEST_ID_HEADER,
+    CrossOriginMiddleware,
+    RequestContextMiddleware,
+)
 from app.core.openapi import operation_id, type_error_codes
 from app.core.ratelimit import RateLimiter
 from app.health.router import router as health_router
@@ -182,7 +185,7 @@ def create_app(
         tracing.instrument_app(app)
     install_error_handlers(app)
     app.add_middleware(
-        CORSMiddleware,
+        CrossOriginMiddleware,
         allow_origins=settings.allowed_origins,
         allow_credentials=False,
         allow_methods=["*"],

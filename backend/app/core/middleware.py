@@ -9,6 +9,7 @@ from functools import lru_cache
 from fastapi import HTTPException, status
 from prometheus_client import Gauge, Histogram
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uuid_utils import uuid7
@@ -18,6 +19,7 @@ from app.core.logging import request_id_var
 from app.core.metrics import REQUEST_DURATION, REQUESTS_IN_PROGRESS
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 # Headers that request handling sets for every response of the request, error
 # responses included (the rate limiter's X-RateLimit-*).
 _STATE_HEADERS = "response_headers"
@@ -45,6 +47,30 @@ def _incoming(scope: Scope) -> tuple[str | None, int | None]:
         elif name == b"content-length" and value.isdigit():
             length = int(value)
     return request_id, length
+
+
+_VARY_ORIGIN = (b"vary", b"Origin")
+
+
+class CrossOriginMiddleware(CORSMiddleware):
+    """Starlette's CORS for the requests that carry an Origin. The others (curl,
+    servers, the web app's proxy: nearly all of them) skip its parsing of the
+    request's and the response's headers, and get the `Vary: Origin` it would
+    have added."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(
+            name == b"origin" for name, _ in scope["headers"]
+        ):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), _VARY_ORIGIN]
+            await send(message)
+
+        await self.app(scope, receive, send_varying)
 
 
 @lru_cache(maxsize=4096)
@@ -109,12 +135,17 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers[REQUEST_ID_HEADER] = request_id
-                for name, value in (
-                    scope.get("state", {}).get(_STATE_HEADERS, {}).items()
-                ):
-                    headers.setdefault(name, value)
+                # Appended as bytes: no response sets the id itself, and parsing
+                # the headers into MutableHeaders is paid on every response.
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (_REQUEST_ID_NAME, request_id.encode("latin-1")),
+                ]
+                state_headers = scope.get("state", {}).get(_STATE_HEADERS)
+                if state_headers:
+                    headers = MutableHeaders(scope=message)
+                    for name, value in state_headers.items():
+                        headers.setdefault(name, value)
             await send(message)
 
         in_progress = _in_progress(method)
