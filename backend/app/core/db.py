@@ -283,7 +283,17 @@ class Database:
             reset=_reset,
             connection_class=TenantConnection,
             timeout=settings.db_connect_timeout,
-            server_settings={"application_name": "looped-needle"},
+            server_settings={
+                "application_name": "looped-needle",
+                # Every statement is prepared once per connection and its LIMIT
+                # and OFFSET are parameters. A plan built for the values at hand
+                # (PostgreSQL's default for a statement's first executions, and
+                # for good when those were cheap) sees the team's rows halved by
+                # the row-level security policy, and for a deep page sorts the
+                # whole team in parallel workers: 30 ms instead of 3 for
+                # `offset=9000` of 10,000 audits. The generic plan walks the index.
+                "plan_cache_mode": "force_generic_plan",
+            },
         )
 
         acquire = cast(Acquire, pool.acquire)
