@@ -14,6 +14,15 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PASSWORD = "correct horse battery"
 
 
+def _env(database_url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": as_role(database_url),
+        "ADMIN_TOKEN": ADMIN_TOKEN,
+        "RATE_LIMIT": "",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def _sign_in(server: str, email: str) -> dict[str, str]:
     signed_in = httpx.post(
         f"{server}/v1/auth/sign-in", json={"email": email, "password": PASSWORD}
@@ -38,12 +47,7 @@ async def _behind_their_backs(database_url: str, statement: str, trigger: str) -
 async def test_a_revoked_session_stops_working_in_every_process_within_a_second(
     committed_database_url: str, committed_database: Database
 ) -> None:
-    env = {
-        "DATABASE_URL": as_role(committed_database_url),
-        "ADMIN_TOKEN": ADMIN_TOKEN,
-        "RATE_LIMIT": "",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = _env(committed_database_url)
     with live_server(env) as first, live_server(env) as second:
         created = httpx.post(
             f"{first}/v1/users",
@@ -98,12 +102,7 @@ async def test_a_revoked_session_stops_working_in_every_process_within_a_second(
 async def test_a_removed_membership_and_a_disabled_person_apply_in_every_process(
     committed_database_url: str, committed_database: Database
 ) -> None:
-    env = {
-        "DATABASE_URL": as_role(committed_database_url),
-        "ADMIN_TOKEN": ADMIN_TOKEN,
-        "RATE_LIMIT": "",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = _env(committed_database_url)
     with live_server(env) as first, live_server(env) as second:
         for email, team in (("owner@example.com", "shared"), ("bo@example.com", "own")):
             created = httpx.post(
