@@ -119,10 +119,11 @@ async def _session(request: Request, token: str, team: str | None) -> _SessionCa
     cache_key = (hash_token(token), team)
     caller: _SessionCaller | None = auth.callers.get(cache_key)
     if caller is None or caller.active_until <= utcnow():
+        generation = auth.callers.generation
         caller = await _look_up_session(request, cache_key[0], team)
         if caller is None:
             raise await refuse(request)
-        auth.callers.put(cache_key, caller)
+        auth.callers.put(cache_key, caller, generation)
     auth.sessions.note(caller.person.session_id)
     await count_request(request, f"user:{caller.person.user_id}")
     return caller

@@ -46,12 +46,16 @@ class AuthCache(Generic[K, V]):
     def __init__(self) -> None:
         self._values: dict[K, V] = {}
         self.subscribed = False
+        # Counts the emptyings, so that an answer read from the database before
+        # one is not stored after it.
+        self.generation = 0
 
     def get(self, key: K) -> V | None:
         return self._values.get(key) if self.subscribed else None
 
-    def put(self, key: K, value: V) -> None:
-        if not self.subscribed:
+    def put(self, key: K, value: V, generation: int) -> None:
+        """Stores what was read while the cache was at `generation`."""
+        if not self.subscribed or generation != self.generation:
             return
         if len(self._values) >= MAX_CACHED_KEYS:
             self._values.clear()
@@ -59,6 +63,7 @@ class AuthCache(Generic[K, V]):
 
     def clear(self) -> None:
         self._values.clear()
+        self.generation += 1
 
     def set_subscribed(self, up: bool) -> None:
         # Invalidations missed while unsubscribed are covered by an empty cache.

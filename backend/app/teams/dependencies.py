@@ -67,12 +67,13 @@ async def authenticate(request: Request, token: str) -> AuthenticatedKey:
     if key is None:
         # An address over its failed-attempt limit costs the database nothing.
         await auth.limiter.ensure_allowed(client_identity(request))
+        generation = auth.keys.generation
         # Found by its hash alone: the team is what the key says.
         async with _database(request).read(ALL_TEAMS) as session:
             key = await service.find_active_key(session, key_hash)
         if key is None:
             raise await refuse(request)
-        auth.keys.put(key_hash, key)
+        auth.keys.put(key_hash, key, generation)
     auth.usage.note(key.id)
     return key
 

@@ -5,6 +5,7 @@ import asyncpg
 import httpx
 
 from app.core.db import ALL_TEAMS, Database, asyncpg_dsn
+from app.teams.authentication import AuthCache
 from tests.conftest import ADMIN_TOKEN
 from tests.support.databases import as_role
 from tests.support.live_server import live_server, seconds_until
@@ -67,3 +68,15 @@ async def test_a_revoked_key_stops_working_in_every_process_within_a_second(
         assert revoked.status_code == 204
         assert seconds_until(lambda: status(second) == 401) < 1
         assert status(first) == 401
+
+
+def test_an_answer_read_before_an_invalidation_is_not_cached() -> None:
+    cache: AuthCache[str, str] = AuthCache()
+    cache.set_subscribed(True)
+    generation = cache.generation
+    # The database is asked; meanwhile a notification empties the cache.
+    cache.clear()
+    cache.put("hash", "key, as it was before the change", generation)
+    assert cache.get("hash") is None
+    cache.put("hash", "key, read afterwards", cache.generation)
+    assert cache.get("hash") == "key, read afterwards"
