@@ -6,7 +6,6 @@ SQLAlchemy stays for the models, the statements' construction and the migrations
 at run time each statement is a prepared asyncpg statement, with no per-request
 compilation, result processing or unit of work in between."""
 
-import asyncio
 import logging
 from collections.abc import (
     AsyncIterator,
@@ -37,6 +36,7 @@ from app.core.config import Settings
 from app.core.embedded import embedded_postgres
 from app.core.errors import DatabaseBusy, DatabaseUnavailable
 from app.core.roles import OWNER_ROLE, RUNTIME_ROLE
+from app.core.slots import Slots
 
 logger = logging.getLogger("app.db")
 _ROW_SECURITY_BYPASS = (
@@ -267,8 +267,7 @@ class Database:
         # a newcomer take a connection ahead of requests already waiting; this
         # queue is first come, first served, which cut p99 at 100 connections by
         # two thirds.
-        self._slots = asyncio.Semaphore(settings.db_pool_size)
-        self._slot_timeout = settings.db_pool_timeout
+        self._slots = Slots(settings.db_pool_size, settings.db_pool_timeout)
 
     @classmethod
     async def connect(cls, url: str, settings: Settings) -> "Database":
@@ -309,13 +308,8 @@ class Database:
         return connection
 
     async def _take_slot(self) -> None:
-        if not self._slots.locked():
-            # A free slot is taken at once: no timer to arm and cancel.
-            await self._slots.acquire()
-            return
         try:
-            async with asyncio.timeout(self._slot_timeout):
-                await self._slots.acquire()
+            await self._slots.take()
         except TimeoutError:
             raise DatabaseBusy(headers={"Retry-After": "1"}) from None
 
@@ -378,7 +372,7 @@ class _Lease:
             self._acquired = database._acquire()
             self._connection = await self._acquired.__aenter__()
         except BaseException as error:
-            database._slots.release()
+            database._slots.give_back()
             if isinstance(error, _OUTAGES):
                 raise _unavailable(error) from None
             raise
@@ -395,7 +389,7 @@ class _Lease:
         except _OUTAGES as failure:
             raise _unavailable(failure) from None
         finally:
-            self._database._slots.release()
+            self._database._slots.give_back()
         if error is not None and _is_outage(error, self._connection):
             raise _unavailable(error) from None
 
