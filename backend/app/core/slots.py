@@ -23,7 +23,8 @@ class Slots:
 
     async def take(self) -> None:
         """A slot, or TimeoutError once the timeout has passed."""
-        if self._free and not self._waiters:
+        # A slot is free only while no one waits: give_back hands it on first.
+        if self._free:
             self._free -= 1
             return
         loop = asyncio.get_running_loop()
