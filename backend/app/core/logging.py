@@ -63,10 +63,15 @@ def configure_logging(level: str) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     # uvicorn's own handlers would print a second, non-JSON copy of each line.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
-    logging.getLogger("uvicorn.access").disabled = True
+    # The access log is our own (app.access). uvicorn gathers every response's
+    # access-log arguments while its logger has a handler, an ancestor's included.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
+    uvicorn_access.disabled = True
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -86,3 +86,10 @@ def test_uvicorn_terminal_colours_stay_out_of_the_json(
     record = json.loads(line)
     assert record["message"] == "Started server process [42]"
     assert "color_message" not in record
+
+
+def test_uvicorn_gathers_no_access_log_arguments(settings: Settings) -> None:
+    # uvicorn formats each response's access-log arguments whenever its logger has
+    # a handler, the root's included through propagation; the access log is ours.
+    create_app(settings)
+    assert not logging.getLogger("uvicorn.access").hasHandlers()
